@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from duban.orgs.demo import DEMO_PASSWORD, create_demo_items, create_demo_org
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation, its people and a few items; print the demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-items", action="store_true", help="people only, no items")
+
+    def handle(self, *args, no_items=False, **options):
+        org, people = create_demo_org()
+        made = 0 if no_items else create_demo_items(org)
+        self.stdout.write(f"演示组织：{org.name}（新建示例事项 {made} 件）")
+        self.stdout.write(f"所有演示用户的密码均为：{DEMO_PASSWORD}")
+        self.stdout.write(f"{'用户名':<18}{'姓名':<8}{'角色':<10}单位")
+        for username, name, role, unit in people:
+            self.stdout.write(f"{username:<21}{name:<10}{role:<12}{unit}")
