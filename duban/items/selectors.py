@@ -1,0 +1,195 @@
+"""Reads. ``items_visible_to(user)`` is the only door to items: every list, search, export, API
+answer and file download starts from it (issue 2, "Visibility")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from duban.orgs.models import Role
+
+from . import workflow
+from .models import OPEN_STATUSES, Assignment, Attachment, ExtensionRequest, Item, Report, Status
+
+UNREGISTERED = (Status.DRAFT, Status.PENDING_APPROVAL)
+
+
+def items_visible_to(user) -> QuerySet[Item]:
+    """Office and leaders see all the organisation's items; a unit sees the items it is lead or
+    co-unit of; a secret item only the people named on it and the office head (seed 002 art. 7(5))."""
+    if not user.is_authenticated or not user.org_id:
+        return Item.objects.none()
+    qs = Item.objects.filter(org_id=user.org_id)
+    if user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN):
+        pass
+    elif user.role in (Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):
+        qs = qs.exclude(status=Status.DRAFT)
+    elif user.unit_id:
+        mine = Assignment.objects.filter(item=OuterRef("pk"), unit_id=user.unit_id)
+        qs = qs.filter(Exists(mine)).exclude(status__in=UNREGISTERED)
+    else:
+        return Item.objects.none()
+    if user.role != Role.OFFICE_HEAD:
+        named = Item.named_people.through.objects.filter(item_id=OuterRef("pk"), user_id=user.id)
+        qs = qs.filter(Q(is_secret=False) | Q(Exists(named)) | Q(drafter_id=user.id))
+    return qs
+
+
+def with_list_columns(qs: QuerySet[Item]) -> QuerySet[Item]:
+    return qs.select_related("lead_unit", "responsible_leader").order_by("-id")
+
+
+def get_visible_item(user, item_id) -> Item | None:
+    try:
+        item_id = int(item_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        items_visible_to(user)
+        .select_related("org", "lead_unit", "responsible_leader", "drafter", "deadline_rule")
+        .prefetch_related("assignments__unit")
+        .filter(pk=item_id)
+        .first()
+    )
+
+
+def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    start = today - dt.timedelta(days=today.weekday())
+    return start, start + dt.timedelta(days=6)
+
+
+def filter_items(qs: QuerySet[Item], *, status=None, kind=None, unit=None, leader=None, overdue=False,
+                 due_this_week=False, q=None, today=None) -> QuerySet[Item]:
+    """The item list's filters; `q` searches titles and numbers by Chinese substring."""
+    today = today or timezone.localdate()
+    if status:
+        if status == "open":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        else:
+            qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit:
+        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit)))
+    if leader:
+        qs = qs.filter(responsible_leader_id=leader)
+    if overdue:
+        qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+    if due_this_week:
+        start, end = week_bounds(today)
+        qs = qs.filter(status__in=OPEN_STATUSES, deadline__gte=max(start, today), deadline__lte=end)
+    if q:
+        q = q.strip()[:100]
+        qs = qs.filter(Q(title__contains=q) | Q(number__contains=q))
+    return qs
+
+
+# --- the work list ---------------------------------------------------------------------------------
+
+WORKLIST_LABELS = {
+    "drafts": "草拟中的事项",
+    "to_approve": "待我审批立项",
+    "to_reassign": "单位退回待改派",
+    "to_review": "待审核办结报告",
+    "extensions": "待审批延期申请",
+    "to_archive": "已办结待归档",
+    "to_decide": "待我审阅（一事一报）",
+    "to_accept": "待签收",
+    "handling": "办理中（本单位主办）",
+    "co_input": "待报送协办意见",
+    "explanation": "已超期，须报送情况说明",
+    "reports_to_submit": "负责人已审签待报送",
+    "reports_to_sign": "待我审签的报告",
+}
+
+
+def worklist(user, *, now=None) -> list[tuple[str, str, QuerySet[Item]]]:
+    """Exactly the items waiting for this user's action, by kind of action, with counts."""
+    today = timezone.localdate(now or timezone.now())
+    visible = items_visible_to(user)
+    buckets: dict[str, QuerySet[Item]] = {}
+    if user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD):
+        buckets["drafts"] = visible.filter(status=Status.DRAFT, drafter=user)
+        buckets["to_reassign"] = visible.filter(status=Status.DECLINED)
+        buckets["to_review"] = visible.filter(status=Status.UNDER_REVIEW)
+        pending_ext = ExtensionRequest.objects.filter(item=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
+        buckets["extensions"] = visible.filter(Exists(pending_ext))
+        buckets["to_archive"] = visible.filter(status=Status.CLOSED)
+    if user.role in (Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):
+        mine = visible if user.role == Role.PRINCIPAL_LEADER else visible.filter(responsible_leader=user)
+        if user.role == Role.PRINCIPAL_LEADER:
+            mine = visible.filter(Q(responsible_leader=user) | Q(responsible_leader__isnull=True))
+        buckets["to_approve"] = mine.filter(status=Status.PENDING_APPROVAL)
+        buckets["to_decide"] = mine.filter(status=Status.PENDING_LEADER)
+    if user.role == Role.LIAISON and user.unit_id:
+        def mine(**kw):
+            return Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=user.unit_id, **kw))
+
+        buckets["to_accept"] = visible.filter(
+            Q(status=Status.ASSIGNED, lead_unit_id=user.unit_id) | Q(mine(role=Assignment.Role.CO, state=Assignment.State.PENDING))
+        ).exclude(status__in=[Status.CLOSED, Status.ARCHIVED])
+        buckets["explanation"] = visible.filter(status__in=OPEN_STATUSES, deadline__lt=today).exclude(
+            Exists(Report.objects.filter(
+                item=OuterRef("pk"), unit_id=user.unit_id, kind=Report.Kind.EXPLANATION,
+                state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED], submitted_at__date__gt=OuterRef("deadline"),
+            ))
+        ).filter(mine(state=Assignment.State.ACCEPTED))
+        buckets["reports_to_submit"] = visible.filter(
+            Exists(Report.objects.filter(item=OuterRef("pk"), unit_id=user.unit_id, state=Report.State.APPROVED))
+        )
+        buckets["handling"] = visible.filter(status=Status.IN_PROGRESS, lead_unit_id=user.unit_id)
+        buckets["co_input"] = visible.filter(status=Status.IN_PROGRESS).filter(
+            mine(role=Assignment.Role.CO, state=Assignment.State.ACCEPTED)
+        ).exclude(Exists(Report.objects.filter(
+            item=OuterRef("pk"), unit_id=user.unit_id, kind=Report.Kind.CO_INPUT,
+            state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED],
+        )))
+    if user.role == Role.UNIT_HEAD and user.unit_id:
+        buckets["reports_to_sign"] = visible.filter(
+            Exists(Report.objects.filter(item=OuterRef("pk"), unit_id=user.unit_id, state=Report.State.AWAITING_HEAD))
+        )
+    return [(key, WORKLIST_LABELS[key], with_list_columns(qs)) for key, qs in buckets.items()]
+
+
+# --- per-item reads -------------------------------------------------------------------------------
+
+def actions_for(user, item) -> list[workflow.Transition]:
+    return workflow.available_actions(user, item)
+
+
+def reports_visible_on(user, item) -> QuerySet[Report]:
+    """The office, leaders and the lead unit see every filed report; a unit sees its own drafts;
+    a co-unit sees only its own reports."""
+    qs = item.reports.select_related("unit", "author", "head").prefetch_related("attachments")
+    filed = Q(state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED, Report.State.RETURNED])
+    if user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):
+        return qs.filter(filed)
+    if user.unit_id == item.lead_unit_id:
+        return qs.filter(filed | Q(unit_id=user.unit_id))
+    return qs.filter(unit_id=user.unit_id)
+
+
+def attachment_for_download(user, attachment_id) -> Attachment | None:
+    """An attachment is served only if its item is visible and, for a report's file, the report is."""
+    att = Attachment.objects.select_related("item", "report").filter(token=str(attachment_id)[:40]).first()
+    if att is None or not items_visible_to(user).filter(pk=att.item_id).exists():
+        return None
+    if att.report_id and not reports_visible_on(user, att.item).filter(pk=att.report_id).exists():
+        return None
+    return att
+
+
+def can_upload(user, item, report=None) -> bool:
+    if item.status == Status.ARCHIVED:
+        return False
+    if report is not None:
+        return (
+            report.state == Report.State.DRAFT and user.unit_id == report.unit_id and user.role == Role.LIAISON
+        )
+    return workflow.is_office(user, item) and item.status != Status.CLOSED
+
+
+def status_counts(qs: QuerySet[Item]) -> dict[str, int]:
+    return dict(qs.order_by().values_list("status").annotate(n=Count("id")))

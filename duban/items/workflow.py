@@ -1,0 +1,186 @@
+"""The state machine of an item, declared once.
+
+Each row says: which action, from which states, to which state, who may fire it, and what it
+records. Services (``services.py``) check every action against this table; pages and the API ask
+it which actions a user has on an item; ``docs/architecture.md``'s diagram is generated from it
+(``python manage.py workflow_diagram``). Adding a step means adding a row here and a service.
+
+Procedure: 立项 → 交办 → 承办 → 催办 → 审核 → 报告 → 办结 → 归档 (seed 002 art. 5; seed 001 art. 7;
+seed 000 art. 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from duban.orgs.models import Role
+
+from .models import Assignment, Status
+
+S = Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str  # the button a user sees
+    sources: frozenset[str]
+    target: str | None  # None: the item stays in its state
+    actors: frozenset[str]  # names of predicates in ACTOR_CHECKS, any of which admits the user
+    records: str  # what the action writes besides the event
+    comment_required: bool = False
+    citation: str = ""
+
+
+def _t(action, label, sources, target, actors, records, comment_required=False, citation=""):
+    return Transition(action, label, frozenset(sources), target, frozenset(actors), records, comment_required, citation)
+
+
+ACTIVE = (S.ASSIGNED, S.IN_PROGRESS, S.UNDER_REVIEW, S.PENDING_LEADER)
+HANDLING = (S.ASSIGNED, S.IN_PROGRESS)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t("edit_draft", "修改", [S.DRAFT], None, ["office"], "the draft's fields"),
+    _t("submit_proposal", "呈领导审批", [S.DRAFT], S.PENDING_APPROVAL, ["office"],
+       "the proposal sent for approval", citation="002 第五条（一）"),
+    _t("approve_proposal", "批准立项", [S.PENDING_APPROVAL], S.ASSIGNED, ["responsible_leader"],
+       "number from the year's series; registration and assignment", citation="002 第五条（一）（二）"),
+    _t("reject_proposal", "退回修改", [S.PENDING_APPROVAL], S.DRAFT, ["responsible_leader"],
+       "the reason", comment_required=True),
+    _t("accept", "签收", [S.ASSIGNED], S.IN_PROGRESS, ["lead_liaison"],
+       "responsible person of the lead unit", citation="001 第七条（三）"),
+    _t("accept_as_co", "签收（协办）", ACTIVE, None, ["co_liaison_pending"], "responsible person of the co-unit"),
+    _t("decline", "退回督查室", [S.ASSIGNED], S.DECLINED, ["lead_liaison"], "the reason (wrong unit)",
+       comment_required=True),
+    _t("decline_as_co", "退回（协办）", ACTIVE, None, ["co_liaison_pending"], "the reason", comment_required=True),
+    _t("reassign", "改派", [S.ASSIGNED, S.DECLINED, S.IN_PROGRESS], S.ASSIGNED, ["office"],
+       "new lead and co-units"),
+    _t("draft_report", "起草报告", [S.IN_PROGRESS], None, ["lead_liaison", "co_liaison"],
+       "a report draft (progress, completion, explanation, co-unit input)"),
+    _t("send_report_to_head", "呈负责人审签", [S.IN_PROGRESS], None, ["report_author_unit"], "",
+       citation="002 第五条（三）"),
+    _t("approve_report", "审签同意", [S.IN_PROGRESS], None, ["report_unit_head"], "head's approval"),
+    _t("return_report_to_author", "退回修改", [S.IN_PROGRESS], None, ["report_unit_head"], "head's comment",
+       comment_required=True),
+    _t("submit_report", "报送", [S.IN_PROGRESS], None, ["report_author_unit"],
+       "the report filed; a completion report sends the item to review", citation="001 第十一条、第十二条"),
+    _t("request_extension", "申请延期", [S.ASSIGNED, S.IN_PROGRESS], None, ["lead_liaison"],
+       "requested date, reason, progress", citation="001 第九条"),
+    _t("decide_extension", "审批延期", [S.ASSIGNED, S.IN_PROGRESS, S.UNDER_REVIEW], None, ["office"],
+       "new deadline recorded with the old"),
+    _t("log_urge", "登记催办", ACTIVE, None, ["office"], "method, contact, time, what was said",
+       citation="001 第十三条（二）"),
+    _t("accept_report", "审核通过并呈报领导", [S.UNDER_REVIEW], S.PENDING_LEADER, ["office"],
+       "review against the four criteria; the report to the leader (一事一报)", citation="002 第五条（五）（六）"),
+    _t("return_for_rework", "退回重办", [S.UNDER_REVIEW], S.IN_PROGRESS, ["office"],
+       "review with reasons", comment_required=True, citation="002 第五条（五）"),
+    _t("close", "同意办结", [S.PENDING_LEADER], S.CLOSED, ["responsible_leader"], "the leader's instruction",
+       citation="001 第七条（八）"),
+    _t("instruct", "批示继续办理", [S.PENDING_LEADER], S.IN_PROGRESS, ["responsible_leader"],
+       "the leader's instruction", comment_required=True),
+    _t("archive", "归档", [S.CLOSED], S.ARCHIVED, ["office"], "the volume is sealed read-only",
+       citation="002 第五条（七）"),
+)
+
+BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+
+# --- who is who on an item ---------------------------------------------------------------------
+
+def _same_org(user, item) -> bool:
+    return user.is_authenticated and user.org_id == item.org_id
+
+
+def _assignment(user, item, role=None):
+    if not user.unit_id:
+        return None
+    for a in item.assignments.all():
+        if a.unit_id == user.unit_id and (role is None or a.role == role):
+            return a
+    return None
+
+
+def is_office(user, item, **_) -> bool:
+    return _same_org(user, item) and user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD)
+
+
+def is_responsible_leader(user, item, **_) -> bool:
+    # The principal leader may act for any responsible leader (seed 001 art. 7(6)).
+    return _same_org(user, item) and (
+        user.id == item.responsible_leader_id or user.role == Role.PRINCIPAL_LEADER
+    )
+
+
+def is_lead_liaison(user, item, **_) -> bool:
+    a = _assignment(user, item, Assignment.Role.LEAD)
+    return _same_org(user, item) and user.role == Role.LIAISON and a is not None and a.state != a.State.DECLINED
+
+
+def is_co_liaison(user, item, **_) -> bool:
+    a = _assignment(user, item, Assignment.Role.CO)
+    return _same_org(user, item) and user.role == Role.LIAISON and a is not None and a.state == a.State.ACCEPTED
+
+
+def is_co_liaison_pending(user, item, **_) -> bool:
+    a = _assignment(user, item, Assignment.Role.CO)
+    return _same_org(user, item) and user.role == Role.LIAISON and a is not None and a.state == a.State.PENDING
+
+
+def is_report_author_unit(user, item, report=None, **_) -> bool:
+    return (
+        report is not None and _same_org(user, item) and user.role == Role.LIAISON
+        and user.unit_id == report.unit_id and _assignment(user, item) is not None
+    )
+
+
+def is_report_unit_head(user, item, report=None, **_) -> bool:
+    return (
+        report is not None and _same_org(user, item) and user.role == Role.UNIT_HEAD
+        and user.unit_id == report.unit_id
+    )
+
+
+ACTOR_CHECKS = {
+    "office": is_office,
+    "responsible_leader": is_responsible_leader,
+    "lead_liaison": is_lead_liaison,
+    "co_liaison": is_co_liaison,
+    "co_liaison_pending": is_co_liaison_pending,
+    "report_author_unit": is_report_author_unit,
+    "report_unit_head": is_report_unit_head,
+}
+
+ACTOR_LABELS = {
+    "office": "督查室",
+    "responsible_leader": "分管领导（或主要领导）",
+    "lead_liaison": "主办单位联络员",
+    "co_liaison": "协办单位联络员",
+    "co_liaison_pending": "待签收的协办单位联络员",
+    "report_author_unit": "报告所属单位联络员",
+    "report_unit_head": "报告所属单位负责人",
+}
+
+
+def may_act(user, item, transition: Transition, **context) -> bool:
+    return any(ACTOR_CHECKS[name](user, item, **context) for name in transition.actors)
+
+
+def state_allows(item, transition: Transition) -> bool:
+    return item.status in transition.sources
+
+
+def available_actions(user, item, **context) -> list[Transition]:
+    """The actions this user may take on this item now (pages and API show only these)."""
+    return [t for t in TRANSITIONS if state_allows(item, t) and may_act(user, item, t, **context)]
+
+
+def mermaid_diagram() -> str:
+    """A Mermaid state diagram of the transitions that change the state."""
+    lines = ["stateDiagram-v2"]
+    for t in TRANSITIONS:
+        if t.target is None:
+            continue
+        for src in sorted(t.sources):
+            who = "/".join(ACTOR_LABELS[a] for a in sorted(t.actors))
+            lines.append(f"    {src} --> {t.target}: {t.action} ({who})")
+    return "\n".join(lines)
