@@ -1,0 +1,104 @@
+"""Visibility: every way items leave the system denies a user of another unit (issue 2, "Visibility")."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from duban.items import selectors
+from duban.items import services as svc
+from duban.items.models import Report, Status
+
+S = Status
+
+
+@pytest.fixture
+def item(world):
+    item = world.item_in(S.IN_PROGRESS, title="关于城区内涝点整治的督查事项")
+    svc.add_attachment(item.id, world.supervisor, SimpleUploadedFile("方案.pdf", b"%PDF-1.4 secret"))
+    return item
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_selector_scopes_by_role_and_unit(world, other_world, item):
+    draft = world.draft(title="草拟中的事项")
+    assert set(selectors.items_visible_to(world.supervisor)) == {item, draft}
+    assert set(selectors.items_visible_to(world.leader)) == {item}  # leaders do not see the office's drafts
+    assert set(selectors.items_visible_to(world.liaison["lead"])) == {item}
+    assert set(selectors.items_visible_to(world.head["co"])) == {item}
+    assert set(selectors.items_visible_to(world.liaison["other"])) == set()
+    assert set(selectors.items_visible_to(other_world.supervisor)) == set()
+    assert set(selectors.items_visible_to(other_world.principal)) == set()
+
+
+def test_secret_item_seen_only_by_named_people_and_office_head(world):
+    """Seed 002 art. 7(5): 保守秘密制度."""
+    secret = world.item_in(S.IN_PROGRESS, is_secret=True)
+    assert secret in selectors.items_visible_to(world.office_head)
+    assert secret in selectors.items_visible_to(world.supervisor)  # the drafter
+    assert secret in selectors.items_visible_to(world.leader)  # the responsible leader
+    assert secret in selectors.items_visible_to(world.liaison["lead"])
+    assert secret not in selectors.items_visible_to(world.other_leader)
+    assert secret not in selectors.items_visible_to(world.principal)
+    assert secret not in selectors.items_visible_to(world.liaison["other"])
+
+
+def test_list_page_hides_other_units_items(client, world, item):
+    assert item.title in login(client, world.liaison["lead"]).get(reverse("item_list")).content.decode()
+    client.logout()
+    page = login(client, world.liaison["other"]).get(reverse("item_list")).content.decode()
+    assert item.title not in page and "没有符合条件的事项" in page
+
+
+def test_search_hides_other_units_items(client, world, item):
+    url = reverse("item_list") + "?q=内涝"
+    assert item.title in login(client, world.liaison["lead"]).get(url).content.decode()
+    client.logout()
+    assert item.title not in login(client, world.liaison["other"]).get(url).content.decode()
+
+
+def test_detail_page_denies_other_unit(client, world, other_world, item):
+    assert login(client, world.liaison["lead"]).get(reverse("item_detail", args=[item.id])).status_code == 200
+    for outsider in (world.liaison["other"], world.head["other"], other_world.supervisor):
+        client.force_login(outsider)
+        assert client.get(reverse("item_detail", args=[item.id])).status_code == 404
+
+
+def test_actions_deny_other_unit(client, world, item):
+    login(client, world.liaison["other"])
+    r = client.post(reverse("item_action", args=[item.id, "draft_report"]), {"kind": "progress", "body": "x"})
+    assert r.status_code == 404
+    assert not item.reports.exists()
+
+
+def test_attachment_download_denies_other_unit(client, world, other_world, item):
+    att = item.attachments.get()
+    url = reverse("attachment_download", args=[att.token])
+    r = login(client, world.liaison["lead"]).get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 secret"
+    for outsider in (world.liaison["other"], other_world.office_head):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+
+def test_co_unit_does_not_see_lead_units_drafts(world, item):
+    svc.accept_as_co(item.id, world.liaison["co"], responsible_person="李四")
+    svc.draft_report(item.id, world.liaison["lead"], kind=Report.Kind.PROGRESS, body="草稿")
+    item.refresh_from_db()
+    assert not selectors.reports_visible_on(world.liaison["co"], item).exists()
+    assert selectors.reports_visible_on(world.liaison["lead"], item).exists()
+    assert not selectors.reports_visible_on(world.supervisor, item).exists()
+
+
+def test_export_hides_other_units_items(client, world, item):
+    url = reverse("item_export")
+    body = login(client, world.liaison["lead"]).get(url).content.decode("utf-8-sig")
+    assert item.title in body
+    client.logout()
+    body = login(client, world.liaison["other"]).get(url).content.decode("utf-8-sig")
+    assert item.title not in body
