@@ -1,0 +1,172 @@
+"""Django forms for the pages. They parse and validate input; the rules live in items.services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from duban.items.models import ItemKind, Report, Status, Urge, Urgency
+from duban.items.services import REVIEW_CRITERIA
+from duban.orgs.models import LEADER_ROLES, Unit, User
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            w = field.widget
+            if isinstance(w, forms.CheckboxInput):
+                w.attrs.setdefault("class", "form-check-input")
+            elif isinstance(w, (forms.Select, forms.SelectMultiple)):
+                w.attrs.setdefault("class", "form-select")
+            else:
+                w.attrs.setdefault("class", "form-control")
+
+
+class Form(BootstrapMixin, forms.Form):
+    pass
+
+
+def units_of(org):
+    return Unit.objects.filter(org=org, is_active=True).exclude(kind__in=[Unit.Kind.OFFICE, Unit.Kind.LEADERSHIP])
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ItemDraftForm(Form):
+    title = forms.CharField(label="标题", max_length=200)
+    kind = forms.ChoiceField(label="类别", choices=ItemKind.choices)
+    urgency = forms.ChoiceField(label="缓急", choices=Urgency.choices)
+    content = forms.CharField(label="内容与要求", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
+    source_text = forms.CharField(label="来源与依据", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
+    lead_unit = forms.ModelChoiceField(label="主办单位", queryset=Unit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(
+        label="协办单位", queryset=Unit.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}), help_text="可多选（按住 Ctrl 或 Command）",
+    )
+    responsible_leader = forms.ModelChoiceField(label="分管领导", queryset=User.objects.none())
+    deadline = forms.DateField(label="办理时限", required=False, widget=DateInput(),
+                               help_text="留空则按本组织的时限规则自动计算")
+    deadline_override_reason = forms.CharField(label="调整时限理由", required=False, max_length=500,
+                                               help_text="办理时限与规则建议不同时必填")
+    is_secret = forms.BooleanField(label="涉密事项（仅知悉人员可见）", required=False)
+
+    def __init__(self, org, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = units_of(org)
+        self.fields["co_units"].queryset = units_of(org)
+        self.fields["responsible_leader"].queryset = User.objects.filter(org=org, role__in=LEADER_ROLES, is_active=True)
+
+
+class CommentForm(Form):
+    comment = forms.CharField(label="意见", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(Form):
+    comment = forms.CharField(label="理由", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcceptForm(Form):
+    responsible_person = forms.CharField(label="责任人", max_length=50)
+    responsible_phone = forms.CharField(label="责任人电话", max_length=30, required=False)
+
+
+class ReassignForm(Form):
+    lead_unit = forms.ModelChoiceField(label="主办单位", queryset=Unit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False,
+                                              widget=forms.SelectMultiple(attrs={"size": 5}))
+    comment = forms.CharField(label="说明", required=False, max_length=5000)
+
+    def __init__(self, org, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = units_of(org)
+        self.fields["co_units"].queryset = units_of(org)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class ReportForm(Form):
+    kind = forms.ChoiceField(label="报告类型", choices=Report.Kind.choices)
+    body = forms.CharField(label="报告内容", max_length=20000, widget=forms.Textarea(attrs={"rows": 6}))
+    files = MultipleFileField(label="附件", required=False)
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds:
+            self.fields["kind"].choices = [(k, Report.Kind(k).label) for k in kinds]
+
+
+class ExtensionRequestForm(Form):
+    until = forms.DateField(label="申请延至", widget=DateInput())
+    reason = forms.CharField(label="延期理由", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    progress = forms.CharField(label="目前进展", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(Form):
+    decision = forms.ChoiceField(label="审批结果", choices=[("approve", "同意延期"), ("refuse", "不同意")])
+    new_deadline = forms.DateField(label="批准时限", required=False, widget=DateInput(), help_text="留空则按申请日期")
+    comment = forms.CharField(label="审批意见", required=False, max_length=1000)
+
+
+class UrgeForm(Form):
+    method = forms.ChoiceField(label="方式", choices=Urge.Method.choices)
+    unit = forms.ModelChoiceField(label="催办单位", queryset=Unit.objects.none(), required=False)
+    contact_person = forms.CharField(label="对方联系人", max_length=50, required=False)
+    occurred_at = forms.DateTimeField(label="时间", required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                      help_text="留空为现在")
+    summary = forms.CharField(label="催办内容与答复", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, item, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(assignments__item=item)
+
+
+class ReviewForm(Form):
+    task_done = forms.BooleanField(label=REVIEW_CRITERIA["task_done"], required=False)
+    problem_solved = forms.BooleanField(label=REVIEW_CRITERIA["problem_solved"], required=False)
+    conclusion_sound = forms.BooleanField(label=REVIEW_CRITERIA["conclusion_sound"], required=False)
+    lawful = forms.BooleanField(label=REVIEW_CRITERIA["lawful"], required=False)
+    comment = forms.CharField(label="审核意见", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InstructionForm(Form):
+    text = forms.CharField(label="批示内容", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(Form):
+    files = MultipleFileField(label="附件")
+
+
+class ItemFilterForm(Form):
+    q = forms.CharField(label="搜索", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": "标题或编号"}))
+    status = forms.ChoiceField(label="状态", required=False,
+                               choices=[("", "全部状态"), ("open", "未办结")] + list(Status.choices))
+    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别")] + list(ItemKind.choices))
+    unit = forms.ModelChoiceField(label="单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位")
+    leader = forms.ModelChoiceField(label="分管领导", required=False, queryset=User.objects.none(), empty_label="全部领导")
+    overdue = forms.BooleanField(label="已超期", required=False)
+    due_this_week = forms.BooleanField(label="本周到期", required=False)
+
+    def __init__(self, org, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_of(org)
+        self.fields["leader"].queryset = User.objects.filter(org=org, role__in=LEADER_ROLES)

@@ -1,0 +1,37 @@
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+STATUS_COLORS = {
+    "draft": "secondary", "pending_approval": "info", "assigned": "primary", "declined": "warning",
+    "in_progress": "primary", "under_review": "info", "pending_leader": "info", "closed": "success",
+    "archived": "dark",
+}
+
+
+@register.filter
+def status_color(status):
+    return STATUS_COLORS.get(status, "secondary")
+
+
+@register.filter
+def cn_date(d):
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+@register.filter
+def is_overdue(item, today=None):
+    return item.is_overdue(today or timezone.localdate())
+
+
+@register.filter
+def days_left(item, today=None):
+    if not item.deadline:
+        return None
+    return (item.deadline - (today or timezone.localdate())).days
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import items as v
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", v.worklist, name="worklist"),
+    path("items/", v.item_list, name="item_list"),
+    path("items/export.csv", v.item_export, name="item_export"),
+    path("items/new/", v.item_create, name="item_create"),
+    path("items/deadline-preview/", v.deadline_preview, name="deadline_preview"),
+    path("items/<int:item_id>/", v.item_detail, name="item_detail"),
+    path("items/<int:item_id>/edit/", v.item_edit, name="item_edit"),
+    path("items/<int:item_id>/act/<str:action>/", v.item_action, name="item_action"),
+    path("items/<int:item_id>/attachments/", v.attachment_upload, name="attachment_upload"),
+    path("reports/<int:report_id>/<str:action>/", v.report_action, name="report_action"),
+    path("extensions/<int:request_id>/decide/", v.extension_decide, name="extension_decide"),
+    path("files/<str:token>/", v.attachment_download, name="attachment_download"),
+]

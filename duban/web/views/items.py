@@ -1,0 +1,404 @@
+"""Item pages: the work list, the list with filters, the item page with its actions, drafting.
+
+Views parse input, call a selector or a service, and render. A domain error becomes a message on
+the page and changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from duban.deadlines import services as deadlines
+from duban.items import selectors, services, workflow
+from duban.items.errors import DomainError
+from duban.items.models import Assignment, ExtensionRequest, Report, Status
+
+from .. import forms
+
+PAGE_SIZE = 50
+
+
+@login_required
+def worklist(request):
+    buckets = [(key, label, qs[:PAGE_SIZE], qs.count()) for key, label, qs in selectors.worklist(request.user)]
+    total = sum(n for *_, n in buckets)
+    return render(request, "web/worklist.html", {"buckets": buckets, "total": total, "today": timezone.localdate()})
+
+
+def _filtered(request):
+    """The list's filter form and the visible items it selects."""
+    user = request.user
+    form = forms.ItemFilterForm(user.org, request.GET or None)
+    qs = selectors.items_visible_to(user)
+    if form.is_valid():
+        d = form.cleaned_data
+        qs = selectors.filter_items(
+            qs, status=d["status"], kind=d["kind"], unit=d["unit"].id if d["unit"] else None,
+            leader=d["leader"].id if d["leader"] else None, overdue=d["overdue"],
+            due_this_week=d["due_this_week"], q=d["q"],
+        )
+    return form, qs
+
+
+@login_required
+def item_list(request):
+    form, qs = _filtered(request)
+    page = Paginator(selectors.with_list_columns(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "web/_item_table.html" if request.htmx else "web/item_list.html"
+    return render(request, template, {
+        "form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
+    })
+
+
+def _draft_fields(cd) -> services.DraftFields:
+    return services.DraftFields(
+        title=cd["title"], content=cd["content"], kind=cd["kind"], urgency=cd["urgency"],
+        lead_unit=cd["lead_unit"], co_units=list(cd["co_units"]), responsible_leader=cd["responsible_leader"],
+        deadline=cd["deadline"], deadline_override_reason=cd["deadline_override_reason"],
+        source_text=cd["source_text"], is_secret=cd["is_secret"],
+    )
+
+
+def _apply_error(form, err: DomainError):
+    field = err.field if err.field in form.fields else None
+    form.add_error(field, err.message)
+
+
+@login_required
+def item_create(request):
+    user = request.user
+    if not user.is_office:
+        messages.error(request, "只有督查室人员可以拟办督查事项")
+        return redirect("worklist")
+    form = forms.ItemDraftForm(user.org, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.create_draft(user.org, user, _draft_fields(form.cleaned_data))
+            for f in request.FILES.getlist("source_files"):
+                services.add_attachment(item.id, user, f)
+        except DomainError as err:
+            _apply_error(form, err)
+        else:
+            messages.success(request, "事项已草拟，可继续修改或呈领导审批")
+            return redirect("item_detail", item.id)
+    return render(request, "web/item_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def item_edit(request, item_id):
+    item = selectors.get_visible_item(request.user, item_id)
+    if item is None:
+        raise Http404
+    initial = {
+        "title": item.title, "kind": item.kind, "urgency": item.urgency, "content": item.content,
+        "source_text": item.source_text, "lead_unit": item.lead_unit, "co_units": item.co_units,
+        "responsible_leader": item.responsible_leader, "deadline": item.deadline if item.deadline_override_reason else None,
+        "deadline_override_reason": item.deadline_override_reason, "is_secret": item.is_secret,
+    }
+    form = forms.ItemDraftForm(item.org, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(item.id, request.user, _draft_fields(form.cleaned_data), version=request.POST.get("version"))
+        except DomainError as err:
+            _apply_error(form, err)
+        else:
+            messages.success(request, "已保存")
+            return redirect("item_detail", item.id)
+    return render(request, "web/item_form.html", {"form": form, "item": item, "creating": False})
+
+
+@login_required
+def deadline_preview(request):
+    """htmx: the deadline the organisation's rules propose for a kind and urgency, from today."""
+    result, rule = deadlines.propose_deadline(request.user.org, request.GET.get("kind", ""),
+                                              request.GET.get("urgency", ""), timezone.localdate())
+    return render(request, "web/_deadline_preview.html", {"result": result, "rule": rule})
+
+
+# --- the item page ------------------------------------------------------------------------------------
+
+def _action_forms(user, item, actions, bound=None):
+    """One form per action the user has now; `bound` replaces one with the submitted form."""
+    org = item.org
+    lead = next((a for a in item.assignments.all() if a.unit_id == user.unit_id), None)
+    report_kinds = None
+    if lead is not None:
+        report_kinds = (["progress", "completion", "explanation"] if lead.role == Assignment.Role.LEAD
+                        else ["co_input", "explanation"])
+        if services.explanation_required(item, lead.unit_id):
+            report_kinds = ["explanation"]
+    factories = {
+        "submit_proposal": lambda: forms.CommentForm(),
+        "approve_proposal": lambda: forms.CommentForm(),
+        "reject_proposal": lambda: forms.ReasonForm(),
+        "accept": lambda: forms.AcceptForm(),
+        "accept_as_co": lambda: forms.AcceptForm(),
+        "decline": lambda: forms.ReasonForm(),
+        "decline_as_co": lambda: forms.ReasonForm(),
+        "reassign": lambda: forms.ReassignForm(org, initial={"lead_unit": item.lead_unit, "co_units": item.co_units}),
+        "draft_report": lambda: forms.ReportForm(kinds=report_kinds),
+        "request_extension": lambda: forms.ExtensionRequestForm(),
+        "log_urge": lambda: forms.UrgeForm(item),
+        "accept_report": lambda: forms.ReviewForm(),
+        "close": lambda: forms.InstructionForm(),
+        "instruct": lambda: forms.InstructionForm(),
+        "archive": lambda: forms.CommentForm(),
+    }
+    result = []
+    for t in actions:
+        if t.action not in factories:
+            continue
+        if t.action == "decide_extension":
+            continue
+        form = bound[1] if bound and bound[0] == t.action else factories[t.action]()
+        result.append((t, form, bool(bound and bound[0] == t.action)))
+    return result
+
+
+def _volume(item, reports):
+    """The archive catalogue: every document of the volume, in order (one item, one volume)."""
+    entries = [("立项", item.registered_at, f"督查事项交办（{item.number}）")]
+    entries += [(r.get_kind_display(), r.submitted_at or r.created_at, f"{r.unit.name}") for r in reports]
+    entries += [("附件", a.uploaded_at, a.original_name) for a in item.attachments.all()]
+    entries += [(u.get_method_display(), u.occurred_at, u.summary[:60]) for u in item.urges.all()]
+    entries += [("延期申请", e.created_at, f"{e.get_state_display()}：{e.requested_deadline:%Y-%m-%d}") for e in item.extension_requests.all()]
+    entries += [("审核意见", r.at, r.get_decision_display()) for r in item.reviews.all()]
+    entries += [("领导批示", i.at, i.text[:60]) for i in item.instructions.all()]
+    return sorted((e for e in entries if e[1]), key=lambda e: e[1])
+
+
+def _render_item(request, item, bound=None, status=200):
+    user = request.user
+    actions = selectors.actions_for(user, item)
+    reports = list(selectors.reports_visible_on(user, item))
+    for r in reports:
+        r.my_actions = [t for t in ("send_report_to_head", "approve_report", "return_report_to_author", "submit_report")
+                        if workflow.may_act(user, item, workflow.BY_ACTION[t], report=r) and workflow.state_allows(item, workflow.BY_ACTION[t])
+                        and r.state == {"send_report_to_head": Report.State.DRAFT, "approve_report": Report.State.AWAITING_HEAD,
+                                        "return_report_to_author": Report.State.AWAITING_HEAD, "submit_report": Report.State.APPROVED}[t]]
+    can_decide_ext = any(t.action == "decide_extension" for t in actions)
+    extensions = list(item.extension_requests.select_related("unit", "requested_by", "decided_by"))
+    ctx = {
+        "item": item,
+        "action_forms": _action_forms(user, item, actions, bound),
+        "reports": reports,
+        "extensions": extensions,
+        "decision_form": forms.ExtensionDecisionForm() if can_decide_ext else None,
+        "urges": item.urges.select_related("unit", "by"),
+        "reviews": item.reviews.select_related("reviewer"),
+        "instructions": item.instructions.select_related("leader"),
+        "attachments": [a for a in item.attachments.select_related("uploaded_by") if a.report_id is None],
+        "events": item.events.select_related("actor"),
+        "assignments": item.assignments.all(),
+        "today": timezone.localdate(),
+        "explanation_required": user.unit_id and services.explanation_required(item, user.unit_id),
+        "can_upload": selectors.can_upload(user, item),
+        "volume": _volume(item, reports) if item.status == Status.ARCHIVED else None,
+        "action_labels": ACTION_LABELS,
+    }
+    return render(request, "web/item_detail.html", ctx, status=status)
+
+
+ACTION_LABELS = {
+    "create": "草拟", "assign": "交办", "attach": "上传附件", "approve_extension": "同意延期",
+    "refuse_extension": "不同意延期", "deadline_recomputed": "时限重算",
+    **{t.action: t.label for t in workflow.TRANSITIONS},
+}
+
+
+@login_required
+def item_detail(request, item_id):
+    item = selectors.get_visible_item(request.user, item_id)
+    if item is None:
+        raise Http404
+    return _render_item(request, item)
+
+
+def _call(action, user, item, form, request):
+    cd = form.cleaned_data
+    v = request.POST.get("version")
+    if action in ("submit_proposal", "approve_proposal", "reject_proposal", "decline", "decline_as_co"):
+        getattr(services, action)(item.id, user, comment=cd["comment"], version=v)
+    elif action in ("accept", "accept_as_co"):
+        getattr(services, action)(item.id, user, responsible_person=cd["responsible_person"],
+                                  responsible_phone=cd["responsible_phone"], version=v)
+    elif action == "reassign":
+        services.reassign(item.id, user, lead_unit=cd["lead_unit"], co_units=list(cd["co_units"]), comment=cd["comment"], version=v)
+    elif action == "draft_report":
+        report = services.draft_report(item.id, user, kind=cd["kind"], body=cd["body"])
+        for f in cd["files"]:
+            services.add_attachment(item.id, user, f, report=report)
+        return "报告已起草，请呈单位负责人审签"
+    elif action == "request_extension":
+        services.request_extension(item.id, user, until=cd["until"], reason=cd["reason"], progress=cd["progress"], version=v)
+    elif action == "log_urge":
+        services.log_urge(item.id, user, method=cd["method"], unit=cd["unit"], contact_person=cd["contact_person"],
+                          occurred_at=cd["occurred_at"], summary=cd["summary"])
+    elif action in ("accept_report", "return_for_rework"):
+        criteria = {k: cd[k] for k in services.REVIEW_CRITERIA}
+        services.review(item.id, user, accept=action == "accept_report", criteria=criteria, comment=cd["comment"], version=v)
+    elif action in ("close", "instruct"):
+        getattr(services, action)(item.id, user, text=cd["text"], version=v)
+    elif action == "archive":
+        services.archive(item.id, user, version=v)
+    return "操作成功"
+
+
+FORM_FOR_ACTION = {
+    "submit_proposal": forms.CommentForm, "approve_proposal": forms.CommentForm, "reject_proposal": forms.ReasonForm,
+    "accept": forms.AcceptForm, "accept_as_co": forms.AcceptForm, "decline": forms.ReasonForm,
+    "decline_as_co": forms.ReasonForm, "request_extension": forms.ExtensionRequestForm,
+    "accept_report": forms.ReviewForm, "return_for_rework": forms.ReviewForm,
+    "close": forms.InstructionForm, "instruct": forms.InstructionForm, "archive": forms.CommentForm,
+    "draft_report": forms.ReportForm,
+}
+
+
+@login_required
+@require_POST
+def item_action(request, item_id, action):
+    user = request.user
+    item = selectors.get_visible_item(user, item_id)
+    if item is None:
+        raise Http404
+    if action == "reassign":
+        form = forms.ReassignForm(item.org, request.POST)
+    elif action == "log_urge":
+        form = forms.UrgeForm(item, request.POST)
+    elif action in FORM_FOR_ACTION:
+        form = FORM_FOR_ACTION[action](request.POST, request.FILES)
+    else:
+        raise Http404
+    form_key = "accept_report" if action == "return_for_rework" else action
+    if not form.is_valid():
+        messages.error(request, "请检查填写的内容")
+        return _render_item(request, item, bound=(form_key, form), status=400)
+    try:
+        msg = _call(action, user, item, form, request)
+    except DomainError as err:
+        _apply_error(form, err)
+        messages.error(request, err.message)
+        item = selectors.get_visible_item(user, item_id)
+        if item is None:
+            raise Http404 from None
+        return _render_item(request, item, bound=(form_key, form), status=err.status_code)
+    messages.success(request, msg)
+    return redirect("item_detail", item.id)
+
+
+@login_required
+@require_POST
+def report_action(request, report_id, action):
+    user = request.user
+    report = Report.objects.filter(pk=report_id).only("item_id").first()
+    item = report and selectors.get_visible_item(user, report.item_id)
+    if item is None:
+        raise Http404
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "send_report_to_head":
+            services.send_report_to_head(report.id, user)
+        elif action == "approve_report":
+            services.approve_report(report.id, user, comment=comment)
+        elif action == "return_report_to_author":
+            services.return_report_to_author(report.id, user, comment=comment)
+        elif action == "submit_report":
+            services.submit_report(report.id, user, version=request.POST.get("version"))
+        else:
+            raise Http404
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, "操作成功")
+    return redirect("item_detail", item.id)
+
+
+@login_required
+@require_POST
+def extension_decide(request, request_id):
+    user = request.user
+    ext = ExtensionRequest.objects.filter(pk=request_id).only("item_id").first()
+    item = ext and selectors.get_visible_item(user, ext.item_id)
+    if item is None:
+        raise Http404
+    form = forms.ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请检查审批内容")
+        return redirect("item_detail", item.id)
+    cd = form.cleaned_data
+    try:
+        services.decide_extension(ext.id, user, approve=cd["decision"] == "approve",
+                                  new_deadline=cd["new_deadline"], comment=cd["comment"])
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, "延期申请已审批")
+    return redirect("item_detail", item.id)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, item_id):
+    item = selectors.get_visible_item(request.user, item_id)
+    if item is None:
+        raise Http404
+    files = request.FILES.getlist("files")
+    if not files:
+        messages.error(request, "请选择要上传的文件")
+    try:
+        for f in files:
+            services.add_attachment(item.id, request.user, f)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        if files:
+            messages.success(request, f"已上传 {len(files)} 个附件")
+    return redirect("item_detail", item.id)
+
+
+@login_required
+def attachment_download(request, token):
+    att = selectors.attachment_for_download(request.user, token)
+    if att is None:
+        raise Http404
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name,
+                        content_type=att.content_type or "application/octet-stream")
+
+
+def _safe_cell(value) -> str:
+    """Text starting with = + - @ is prefixed so a spreadsheet never runs it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+EXPORT_LIMIT = 20000
+
+
+@login_required
+def item_export(request):
+    """The filtered list as CSV (UTF-8 with BOM, so Excel opens it in Chinese)."""
+    import csv
+
+    from django.http import HttpResponse
+
+    form, qs = _filtered(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%9D%A3%E6%9F%A5%E4%BA%8B%E9%A1%B9.csv"
+    response.write("\ufeff")
+    w = csv.writer(response)
+    w.writerow(["编号", "标题", "类别", "缓急", "主办单位", "分管领导", "办理时限", "时限暂定", "状态"])
+    for item in selectors.with_list_columns(qs)[:EXPORT_LIMIT]:
+        w.writerow([_safe_cell(v) for v in (
+            item.number, item.title, item.get_kind_display(), item.get_urgency_display(),
+            item.lead_unit.name if item.lead_unit else "", item.responsible_leader.display_name if item.responsible_leader else "",
+            item.deadline.isoformat() if item.deadline else "", "是" if item.deadline_provisional else "", item.get_status_display(),
+        )])
+    return response

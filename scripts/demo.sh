@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install everything into .venv, create the database, load the demo organisation and serve it on
+# http://127.0.0.1:8000. Safe to run again: migrations and the demo data are idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_venv.sh
+ensure_venv requirements.txt
+mkdir -p var
+"$PY" manage.py migrate --noinput
+"$PY" manage.py seed_demo
+echo
+echo "演示系统已启动：http://127.0.0.1:8000  （按 Ctrl+C 停止）"
+exec "$PY" manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Run the whole test suite: on SQLite, then on PostgreSQL when it answers on localhost:5432.
+# Browser tests drive Debian's Chromium; as root this installs it when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_venv.sh
+ensure_venv requirements-dev.txt
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's chromium and CJK fonts for the browser tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null
+  else
+    echo "chromium is missing: browser tests will fail. Install it with: sudo apt-get install chromium fonts-noto-cjk" >&2
+  fi
+fi
+
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+status=0
+echo "== SQLite =="
+env -u DATABASE_URL "$PY" -m pytest "$@" || status=$?
+
+if "$PY" - <<'PYEOF' 2>/dev/null
+import psycopg
+psycopg.connect("host=localhost port=5432 user=postgres dbname=postgres", connect_timeout=3).close()
+PYEOF
+then
+  echo "== PostgreSQL =="
+  DATABASE_URL="postgres://postgres@localhost:5432/duban" "$PY" -m pytest -m "not browser" "$@" || status=$?
+else
+  echo "PostgreSQL does not answer on localhost:5432: skipped the PostgreSQL run." >&2
+fi
+exit $status
