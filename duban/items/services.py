@@ -530,13 +530,10 @@ def request_extension(item_id, by, *, until, reason, progress, version=None, now
 
 def extension_cap(item):
     """The latest date any extension may reach, e.g. 6 months for suggestions (seed 001 art. 10)."""
-    rule = item.deadline_rule
-    if not rule or not rule.max_total_amount or not item.start_date:
+    if not item.deadline_rule_id or not item.start_date:
         return None
-    from duban.deadlines.models import DeadlineRule
-
-    capped = DeadlineRule(amount=rule.max_total_amount, period_unit=rule.period_unit)
-    return deadlines.compute_deadline(capped, item.start_date).date
+    latest = deadlines.compute_latest_deadline(item.deadline_rule, item.start_date)
+    return latest.date if latest else None
 
 
 def decide_extension(request_id, by, *, approve: bool, new_deadline=None, comment="", now=None) -> ExtensionRequest:

@@ -102,3 +102,14 @@ def test_export_hides_other_units_items(client, world, item):
     client.logout()
     body = login(client, world.liaison["other"]).get(url).content.decode("utf-8-sig")
     assert item.title not in body
+
+
+def test_admin_item_pages_respect_secrecy(client, world):
+    from duban.orgs.models import Role
+
+    secret = world.item_in(S.IN_PROGRESS, is_secret=True, title="涉密事项甲")
+    admin_user = world.supervisor.__class__.objects.create_user(
+        "sysadmin", password="x", org=world.org, unit=world.office, role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    assert "涉密事项甲" not in client.get(reverse("admin:items_item_changelist")).content.decode()
+    assert client.get(reverse("admin:items_item_change", args=[secret.id])).status_code == 302

@@ -67,6 +67,11 @@ def _draft_fields(cd) -> services.DraftFields:
     )
 
 
+def _posted(request):
+    """Bind a form on POST even when nothing was filled in, so empty submissions show errors."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _apply_error(form, err: DomainError):
     field = err.field if err.field in form.fields else None
     form.add_error(field, err.message)
@@ -78,7 +83,7 @@ def item_create(request):
     if not user.is_office:
         messages.error(request, "只有督查室人员可以拟办督查事项")
         return redirect("worklist")
-    form = forms.ItemDraftForm(user.org, request.POST or None, request.FILES or None)
+    form = forms.ItemDraftForm(user.org, *_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             item = services.create_draft(user.org, user, _draft_fields(form.cleaned_data))
@@ -103,7 +108,7 @@ def item_edit(request, item_id):
         "responsible_leader": item.responsible_leader, "deadline": item.deadline if item.deadline_override_reason else None,
         "deadline_override_reason": item.deadline_override_reason, "is_secret": item.is_secret,
     }
-    form = forms.ItemDraftForm(item.org, request.POST or None, initial=initial)
+    form = forms.ItemDraftForm(item.org, *_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_draft(item.id, request.user, _draft_fields(form.cleaned_data), version=request.POST.get("version"))
