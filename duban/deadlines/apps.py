@@ -8,4 +8,4 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers that keep the cached calendar in step with its tables.
-        from duban.deadlines import loader  # noqa: F401
+        from duban.deadlines import loader, receivers  # noqa: F401
