@@ -320,3 +320,11 @@ def test_two_people_acting_at_once_cannot_both_win():
         t.join()
     assert sorted(results) == ["StaleVersion", "ok"]
     assert Item.objects.get(pk=item.pk).reviews.count() == 1
+
+
+def test_new_organisation_starts_with_seed_presets(db):
+    from duban.deadlines.models import DeadlineRule
+    from duban.orgs.models import Organization
+
+    org = Organization.objects.create(name="新建组织")
+    assert DeadlineRule.objects.filter(org=org).count() >= 5
