@@ -305,11 +305,10 @@ def _my_assignment(item, user) -> Assignment:
     return item.assignments.get(unit_id=user.unit_id)
 
 
-def accept(item_id, by, *, responsible_person, responsible_phone="", version=None, now=None) -> Item:
-    """The lead unit signs for the item and names the responsible person (seed 001 art. 7(3))."""
+def _sign_for(action, item_id, by, responsible_person, responsible_phone, version, now) -> Item:
     with transaction.atomic():
         item = _lock(item_id, version)
-        t = _check(by, item, "accept")
+        t = _check(by, item, action)
         a = _my_assignment(item, by)
         a.responsible_person = _text(responsible_person, "责任人", max_length=50)
         a.responsible_phone = _text(responsible_phone, "责任人电话", required=False, max_length=30)
@@ -319,42 +318,35 @@ def accept(item_id, by, *, responsible_person, responsible_phone="", version=Non
     return item
 
 
+def accept(item_id, by, *, responsible_person, responsible_phone="", version=None, now=None) -> Item:
+    """The lead unit signs for the item and names the responsible person (seed 001 art. 7(3))."""
+    return _sign_for("accept", item_id, by, responsible_person, responsible_phone, version, now)
+
+
 def accept_as_co(item_id, by, *, responsible_person, responsible_phone="", version=None, now=None) -> Item:
+    """A co-unit signs for its part; the item's state is the lead unit's to change."""
+    return _sign_for("accept_as_co", item_id, by, responsible_person, responsible_phone, version, now)
+
+
+def _send_back(action, item_id, by, comment, version, now) -> Item:
     with transaction.atomic():
         item = _lock(item_id, version)
-        t = _check(by, item, "accept_as_co")
+        t = _check(by, item, action)
+        comment = _require_comment(t, comment)
         a = _my_assignment(item, by)
-        a.responsible_person = _text(responsible_person, "责任人", max_length=50)
-        a.responsible_phone = _text(responsible_phone, "责任人电话", required=False, max_length=30)
-        a.state, a.accepted_at = Assignment.State.ACCEPTED, _now(now)
+        a.state, a.declined_reason = Assignment.State.DECLINED, comment
         a.save()
-        _move(item, by, t, now=now, data={"unit": a.unit.name, "responsible_person": a.responsible_person})
+        _move(item, by, t, comment=comment, now=now, data={"unit": a.unit.name})
     return item
 
 
 def decline(item_id, by, *, comment, version=None, now=None) -> Item:
-    """A unit sends the item back to the office as not its business; the office reassigns it."""
-    with transaction.atomic():
-        item = _lock(item_id, version)
-        t = _check(by, item, "decline")
-        comment = _require_comment(t, comment)
-        a = _my_assignment(item, by)
-        a.state, a.declined_reason = Assignment.State.DECLINED, comment
-        a.save()
-        _move(item, by, t, comment=comment, now=now, data={"unit": a.unit.name})
-    return item
+    """The lead unit sends the item back to the office as not its business; the office reassigns it."""
+    return _send_back("decline", item_id, by, comment, version, now)
 
 
 def decline_as_co(item_id, by, *, comment, version=None, now=None) -> Item:
-    with transaction.atomic():
-        item = _lock(item_id, version)
-        t = _check(by, item, "decline_as_co")
-        comment = _require_comment(t, comment)
-        a = _my_assignment(item, by)
-        a.state, a.declined_reason = Assignment.State.DECLINED, comment
-        a.save()
-        _move(item, by, t, comment=comment, now=now, data={"unit": a.unit.name})
-    return item
+    return _send_back("decline_as_co", item_id, by, comment, version, now)
 
 
 def reassign(item_id, by, *, lead_unit, co_units=(), comment="", version=None, now=None) -> Item:
