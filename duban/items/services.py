@@ -415,8 +415,8 @@ def _lock_report(report_id):
     return report, item
 
 
-def _report_state(report, *states):
-    if report.state not in states:
+def _report_state(report, action):
+    if report.state != workflow.REPORT_ACTION_FROM[action]:
         raise TransitionNotAllowed(f"报告当前状态为“{report.get_state_display()}”，不能执行此操作")
 
 
@@ -424,7 +424,7 @@ def edit_report(report_id, by, *, body, now=None) -> Report:
     with transaction.atomic():
         report, item = _lock_report(report_id)
         _check(by, item, "send_report_to_head", report=report)
-        _report_state(report, Report.State.DRAFT)
+        _report_state(report, "send_report_to_head")
         report.body = _text(body, "报告内容")
         report.save()
     return report
@@ -434,7 +434,7 @@ def send_report_to_head(report_id, by, *, now=None) -> Report:
     with transaction.atomic():
         report, item = _lock_report(report_id)
         t = _check(by, item, "send_report_to_head", report=report)
-        _report_state(report, Report.State.DRAFT)
+        _report_state(report, "send_report_to_head")
         report.state = Report.State.AWAITING_HEAD
         report.save()
         _move(item, by, t, now=now, data={"report": report.id, "kind": report.kind})
@@ -445,7 +445,7 @@ def approve_report(report_id, by, *, comment="", now=None) -> Report:
     with transaction.atomic():
         report, item = _lock_report(report_id)
         t = _check(by, item, "approve_report", report=report)
-        _report_state(report, Report.State.AWAITING_HEAD)
+        _report_state(report, "approve_report")
         report.state, report.head, report.approved_at = Report.State.APPROVED, by, _now(now)
         report.head_comment = _text(comment, "审签意见", required=False, max_length=MAX_SHORT)
         report.save()
@@ -457,7 +457,7 @@ def return_report_to_author(report_id, by, *, comment, now=None) -> Report:
     with transaction.atomic():
         report, item = _lock_report(report_id)
         t = _check(by, item, "return_report_to_author", report=report)
-        _report_state(report, Report.State.AWAITING_HEAD)
+        _report_state(report, "return_report_to_author")
         report.state, report.head = Report.State.DRAFT, by
         report.head_comment = _require_comment(t, comment)
         report.save()
@@ -472,7 +472,7 @@ def submit_report(report_id, by, *, version=None, now=None) -> Report:
         if version is not None and int(version) != item.version:
             raise StaleVersion("该事项已被他人更新，请刷新页面后重试")
         t = _check(by, item, "submit_report", report=report)
-        _report_state(report, Report.State.APPROVED)
+        _report_state(report, "submit_report")
         _refuse_unless_explained(item, report.unit_id, report.kind, now)
         report.state, report.submitted_at = Report.State.SUBMITTED, _now(now)
         report.save()

@@ -174,6 +174,24 @@ def available_actions(user, item, **context) -> list[Transition]:
     return [t for t in TRANSITIONS if state_allows(item, t) and may_act(user, item, t, **context)]
 
 
+# The report a report-level action works on must be in this state (the unit head's approval
+# comes between the liaison's draft and its submission).
+REPORT_ACTION_FROM = {
+    "send_report_to_head": "draft",
+    "approve_report": "awaiting_head",
+    "return_report_to_author": "awaiting_head",
+    "submit_report": "approved",
+}
+
+
+def available_report_actions(user, item, report) -> list[Transition]:
+    """The actions this user may take on this report now."""
+    return [
+        BY_ACTION[a] for a, state in REPORT_ACTION_FROM.items()
+        if report.state == state and state_allows(item, BY_ACTION[a]) and may_act(user, item, BY_ACTION[a], report=report)
+    ]
+
+
 def mermaid_diagram() -> str:
     """A Mermaid state diagram of the transitions that change the state."""
     lines = ["stateDiagram-v2"]

@@ -185,10 +185,7 @@ def _render_item(request, item, bound=None, status=200):
     actions = selectors.actions_for(user, item)
     reports = list(selectors.reports_visible_on(user, item))
     for r in reports:
-        r.my_actions = [t for t in ("send_report_to_head", "approve_report", "return_report_to_author", "submit_report")
-                        if workflow.may_act(user, item, workflow.BY_ACTION[t], report=r) and workflow.state_allows(item, workflow.BY_ACTION[t])
-                        and r.state == {"send_report_to_head": Report.State.DRAFT, "approve_report": Report.State.AWAITING_HEAD,
-                                        "return_report_to_author": Report.State.AWAITING_HEAD, "submit_report": Report.State.APPROVED}[t]]
+        r.my_actions = [t.action for t in workflow.available_report_actions(user, item, r)]
     can_decide_ext = any(t.action == "decide_extension" for t in actions)
     extensions = list(item.extension_requests.select_related("unit", "requested_by", "decided_by"))
     ctx = {
