@@ -176,7 +176,7 @@ PRESETS = [
         "amount": 5,
         "period_unit": PeriodUnit.CALENDAR_DAYS,
         "max_total_amount": None,
-        "citation": "000 第五条第（三）项（一般紧急事项应在3至5天内办结）",
+        "citation": "000 第五条第3项（一般紧急事项应在3至5天内办结）",
     },
     {
         "preset": "normal",
@@ -186,7 +186,7 @@ PRESETS = [
         "amount": 15,
         "period_unit": PeriodUnit.CALENDAR_DAYS,
         "max_total_amount": None,
-        "citation": "000 第五条第（三）项",
+        "citation": "000 第五条第3项",
     },
 ]
 

@@ -140,6 +140,21 @@ class DraftFields:
     is_secret: bool = False
 
 
+def _check_units(org, lead_unit, co_units) -> list:
+    """Lead and co-units are units of this organisation that handle work: not the office, not the
+    leadership (seed 002 art. 5(2): 明确主办单位和协办单位)."""
+    not_handling = (Unit.Kind.OFFICE, Unit.Kind.LEADERSHIP)
+    if lead_unit is None or lead_unit.org_id != org.id or lead_unit.kind in not_handling or not lead_unit.is_active:
+        raise InvalidInput("请选择本组织的主办单位", "lead_unit")
+    co_units = list(dict.fromkeys(co_units or []))
+    for u in co_units:
+        if u.org_id != org.id or u.kind in not_handling or not u.is_active:
+            raise InvalidInput("协办单位须为本组织的承办单位", "co_units")
+        if u.id == lead_unit.id:
+            raise InvalidInput("协办单位不能与主办单位相同", "co_units")
+    return co_units
+
+
 def _clean_draft(org, f: DraftFields, now) -> dict:
     title = _text(f.title, "标题", max_length=MAX_TITLE)
     content = _text(f.content, "内容与要求")
@@ -147,14 +162,7 @@ def _clean_draft(org, f: DraftFields, now) -> dict:
         raise InvalidInput("请选择正确的事项类别", "kind")
     if f.urgency not in Urgency.values:
         raise InvalidInput("请选择正确的缓急程度", "urgency")
-    if f.lead_unit is None or f.lead_unit.org_id != org.id or f.lead_unit.is_office:
-        raise InvalidInput("请选择本组织的主办单位", "lead_unit")
-    co_units = list(dict.fromkeys(f.co_units or []))
-    for u in co_units:
-        if u.org_id != org.id:
-            raise InvalidInput("协办单位须为本组织的单位", "co_units")
-        if u.id == f.lead_unit.id:
-            raise InvalidInput("协办单位不能与主办单位相同", "co_units")
+    co_units = _check_units(org, f.lead_unit, f.co_units)
     leader = f.responsible_leader
     if leader is None or leader.org_id != org.id or leader.role not in LEADER_ROLES:
         raise InvalidInput("请选择本组织的分管领导", "responsible_leader")
@@ -212,6 +220,7 @@ def create_draft(org, by: User, fields: DraftFields, *, now=None) -> Item:
     with transaction.atomic():
         item = Item.objects.create(org=org, drafter=by, status=Status.DRAFT, created_at=_now(now), **data)
         _set_units(item, data["lead_unit"], co_units)
+        item.named_people.add(by, data["responsible_leader"])
         record(item, by, "create", to_status=Status.DRAFT, now=now)
     return item
 
@@ -225,6 +234,7 @@ def update_draft(item_id, by: User, fields: DraftFields, *, version=None, now=No
         for k, v in data.items():
             setattr(item, k, v)
         _set_units(item, data["lead_unit"], co_units)
+        item.named_people.add(data["responsible_leader"])
         _move(item, by, t, now=now)
     return item
 
@@ -353,11 +363,7 @@ def reassign(item_id, by, *, lead_unit, co_units=(), comment="", version=None, n
     with transaction.atomic():
         item = _lock(item_id, version)
         t = _check(by, item, "reassign")
-        if lead_unit is None or lead_unit.org_id != item.org_id or lead_unit.is_office:
-            raise InvalidInput("请选择本组织的主办单位", "lead_unit")
-        co_units = [u for u in dict.fromkeys(co_units) if u.id != lead_unit.id]
-        if any(u.org_id != item.org_id for u in co_units):
-            raise InvalidInput("协办单位须为本组织的单位", "co_units")
+        co_units = _check_units(item.org, lead_unit, [u for u in co_units if lead_unit is None or u.id != lead_unit.id])
         _set_units(item, lead_unit, co_units)
         item.lead_unit = lead_unit
         _move(item, by, t, comment=_require_comment(t, comment), now=now,
@@ -370,12 +376,19 @@ def reassign(item_id, by, *, lead_unit, co_units=(), comment="", version=None, n
 
 def explanation_required(item, unit_id, *, now=None) -> bool:
     """A unit past its deadline files an explanation before anything else (seed 000 art. 4(4))."""
-    if not item.is_overdue(_today(now)):
+    if item.status not in workflow.HANDLING or not item.is_overdue(_today(now)):
+        return False
+    if not item.assignments.filter(unit_id=unit_id, state=Assignment.State.ACCEPTED).exists():
         return False
     return not item.reports.filter(
         unit_id=unit_id, kind=Report.Kind.EXPLANATION, state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED],
         submitted_at__date__gt=item.deadline,
     ).exists()
+
+
+def extension_still_possible(item, *, now=None) -> bool:
+    """Extensions are asked for before the deadline (seed 001 art. 9: 提前……申请延长办理期限)."""
+    return not (item.deadline and _today(now) > item.deadline)
 
 
 def _refuse_unless_explained(item, unit_id, kind, now):
@@ -474,19 +487,13 @@ def submit_report(report_id, by, *, version=None, now=None) -> Report:
         t = _check(by, item, "submit_report", report=report)
         _report_state(report, "submit_report")
         _refuse_unless_explained(item, report.unit_id, report.kind, now)
-        report.state, report.submitted_at = Report.State.SUBMITTED, _now(now)
-        report.save()
         if report.kind == Report.Kind.COMPLETION:
             if report.unit_id != item.lead_unit_id:
                 raise PermissionDenied("办结报告只能由主办单位报送")
-            old = item.status
-            item.status = Status.UNDER_REVIEW
-            item.version += 1
-            item.save()
-            record(item, by, "submit_report", from_status=old, to_status=item.status, now=now,
-                   data={"report": report.id, "kind": report.kind})
-        else:
-            _move(item, by, t, now=now, data={"report": report.id, "kind": report.kind})
+            t = _check(by, item, "submit_completion_report", report=report)
+        report.state, report.submitted_at = Report.State.SUBMITTED, _now(now)
+        report.save()
+        _move(item, by, t, now=now, data={"report": report.id, "kind": report.kind})
     return report
 
 
@@ -500,7 +507,7 @@ def request_extension(item_id, by, *, until, reason, progress, version=None, now
         today = _today(now)
         a = _my_assignment(item, by)
         _refuse_unless_explained(item, a.unit_id, "extension", now)
-        if item.deadline and today > item.deadline:
+        if not extension_still_possible(item, now=now):
             raise TransitionNotAllowed("延期须在办理时限届满前申请；已超期的请报送情况说明")
         until = _date(until, "申请延至")
         if item.deadline and until <= item.deadline:
@@ -545,6 +552,9 @@ def decide_extension(request_id, by, *, approve: bool, new_deadline=None, commen
             new = _date(new_deadline, "批准时限") if new_deadline else req.requested_deadline
             if item.deadline and new <= item.deadline:
                 raise InvalidInput("批准时限须晚于现办理时限", "new_deadline")
+            cap = extension_cap(item)
+            if cap and new > cap:
+                raise InvalidInput(f"按规定最迟不得超过{cap:%Y年%m月%d日}", "new_deadline")
             req.state, req.new_deadline = ExtensionRequest.State.APPROVED, new
             if item.original_deadline is None:
                 item.original_deadline = item.deadline
@@ -638,7 +648,8 @@ def instruct(item_id, by, *, text, version=None, now=None) -> Item:
 
 
 def archive(item_id, by, *, version=None, now=None) -> Item:
-    """One item, one volume (seed 001 art. 7(8)); from now on the item is read-only."""
+    """File the closed item, one item one volume (seed 002 art. 5(7); seed 004 归档目录); from now on
+    it is read-only."""
     with transaction.atomic():
         item = _lock(item_id, version)
         t = _check(by, item, "archive")
@@ -685,7 +696,8 @@ def recompute_provisional_deadlines(year: int, *, now=None) -> int:
     """A year's schedule was published: recompute the provisional deadlines that fall in it and
     tell the units on each item's timeline (issue 2, "Deadlines")."""
     changed = 0
-    ids = list(Item.objects.filter(deadline_provisional=True, deadline__year=year).values_list("id", flat=True))
+    ids = list(Item.objects.filter(deadline_provisional=True, deadline__year=year)
+               .exclude(status__in=[Status.CLOSED, Status.ARCHIVED]).values_list("id", flat=True))
     for item_id in ids:
         with transaction.atomic():
             item = Item.objects.select_for_update().get(pk=item_id)

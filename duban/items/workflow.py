@@ -63,7 +63,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("return_report_to_author", "退回修改", [S.IN_PROGRESS], None, ["report_unit_head"], "head's comment",
        comment_required=True),
     _t("submit_report", "报送", [S.IN_PROGRESS], None, ["report_author_unit"],
-       "the report filed; a completion report sends the item to review", citation="001 第十一条、第十二条"),
+       "a progress report, explanation or co-unit input filed", citation="001 第十一条、第十二条"),
+    _t("submit_completion_report", "报送办结报告", [S.IN_PROGRESS], S.UNDER_REVIEW, ["report_author_unit"],
+       "the lead unit's completion report filed; the item goes to review", citation="002 第五条（五）"),
     _t("request_extension", "申请延期", [S.ASSIGNED, S.IN_PROGRESS], None, ["lead_liaison"],
        "requested date, reason, progress", citation="001 第九条"),
     _t("decide_extension", "审批延期", [S.ASSIGNED, S.IN_PROGRESS, S.UNDER_REVIEW], None, ["office"],
@@ -105,7 +107,8 @@ def is_office(user, item, **_) -> bool:
 
 
 def is_responsible_leader(user, item, **_) -> bool:
-    # The principal leader may act for any responsible leader (seed 001 art. 7(6)).
+    # The principal leader may act for any responsible leader: reports go to 有关领导同志和主要领导同志
+    # (seed 001 art. 7(6)), and the principal leader is the final approver (glossary).
     return _same_org(user, item) and (
         user.id == item.responsible_leader_id or user.role == Role.PRINCIPAL_LEADER
     )

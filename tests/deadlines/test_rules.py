@@ -70,11 +70,11 @@ def test_among_equally_specific_rules_the_lowest_priority_number_wins(org):
         ("deputy_suggestion", "urgent", "2026-07-05", "001 第十条", "2026-10-08"),
         ("cppcc_proposal", "normal", "2026-03-31", "001 第十条", "2026-06-30"),
         # Urgent items: 5 days (seed 000 art. 5(3)); 02-14 is a makeup Saturday.
-        ("meeting_decision", "urgent", "2026-02-09", "000 第五条第（三）项（一般紧急事项应在3至5天内办结）", "2026-02-14"),
+        ("meeting_decision", "urgent", "2026-02-09", "000 第五条第3项（一般紧急事项应在3至5天内办结）", "2026-02-14"),
         # Important items: 15 working days (seed 002 art. 7(2)).
         ("policy_document", "important", "2026-09-18", "002 第七条第（二）项", "2026-10-15"),
         # Ordinary items: 15 days (seed 000 art. 5(3)); 02-20 falls in the Spring Festival.
-        ("other", "normal", "2026-02-05", "000 第五条第（三）项", "2026-02-24"),
+        ("other", "normal", "2026-02-05", "000 第五条第3项", "2026-02-24"),
     ],
 )
 def test_presets_propose_the_seed_time_limits(org, item_kind, urgency, start, rule_citation, deadline):

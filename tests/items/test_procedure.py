@@ -328,3 +328,35 @@ def test_new_organisation_starts_with_seed_presets(db):
 
     org = Organization.objects.create(name="新建组织")
     assert DeadlineRule.objects.filter(org=org).count() >= 5
+
+
+def test_secret_item_awaiting_approval_is_visible_to_its_leader(world):
+    from duban.items import selectors
+
+    item = world.item_in(S.PENDING_APPROVAL, is_secret=True)
+    assert item in selectors.items_visible_to(world.leader)
+    svc.approve_proposal(item.id, world.leader)
+
+
+@pytest.mark.parametrize("unit_key", ["office", "leadership"])
+def test_office_and_leadership_cannot_handle_items(world, unit_key):
+    unit = getattr(world, unit_key)
+    with pytest.raises(InvalidInput):
+        world.draft(lead_unit=unit)
+    with pytest.raises(InvalidInput):
+        world.draft(co_units=[unit])
+
+
+def test_extension_approval_respects_the_cap(world):
+    """Seed 001 art. 10: at most 6 months, also when the office types its own date."""
+    now = aware(2026, 1, 5)
+    item = world.item_in(S.IN_PROGRESS, now=now, kind=ItemKind.DEPUTY_SUGGESTION)
+    req = svc.request_extension(item.id, world.liaison["lead"], until=dt.date(2026, 6, 1), reason="r", progress="p", now=now)
+    with pytest.raises(InvalidInput):
+        svc.decide_extension(req.id, world.supervisor, approve=True, new_deadline=dt.date(2026, 9, 1), now=now)
+
+
+def test_recomputation_leaves_closed_items_alone(world):
+    item = world.item_in(S.CLOSED, now=aware(2026, 12, 15), kind=ItemKind.DEPUTY_SUGGESTION)
+    assert item.deadline_provisional
+    assert svc.recompute_provisional_deadlines(2027) == 0

@@ -31,6 +31,7 @@ def fire(world, action, item, user):
         "close": lambda: svc.close(item.id, user),
         "instruct": lambda: svc.instruct(item.id, user, text="请进一步核实"),
         "archive": lambda: svc.archive(item.id, user),
+        "submit_completion_report": lambda: world.file_report(item, Report.Kind.COMPLETION),
     }
     return calls[action]()
 
@@ -50,6 +51,7 @@ ALLOWED = [
     ("draft_report", S.IN_PROGRESS, "liaison.lead", S.IN_PROGRESS),
     ("request_extension", S.IN_PROGRESS, "liaison.lead", S.IN_PROGRESS),
     ("log_urge", S.IN_PROGRESS, "supervisor", S.IN_PROGRESS),
+    ("submit_completion_report", S.IN_PROGRESS, "liaison.lead", S.UNDER_REVIEW),
     ("accept_report", S.UNDER_REVIEW, "supervisor", S.PENDING_LEADER),
     ("return_for_rework", S.UNDER_REVIEW, "supervisor", S.IN_PROGRESS),
     ("close", S.PENDING_LEADER, "leader", S.CLOSED),
