@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves its bundled Swagger UI, so /api/v1/docs works offline
     "duban.orgs",
     "duban.deadlines",
     "duban.items",

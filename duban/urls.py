@@ -6,3 +6,7 @@ urlpatterns = [
     path("api/v1/", include("duban.api.urls")),
     path("", include("duban.web.urls")),
 ]
+
+admin.site.site_header = "督办系统管理"
+admin.site.site_title = "督办系统管理"
+admin.site.index_title = "系统管理"

@@ -234,3 +234,38 @@ def test_archived_item_page_shows_the_volume(client, world):
     page = html(client.get(reverse("item_detail", args=[item.id])))
     assert "卷内文件目录" in page and "办结报告" in page and "领导批示" in page and "本事项已归档，只读" in page
     assert "您当前没有可办理的操作" in page
+
+
+def test_report_returned_by_head_can_be_edited_on_the_page(client, world):
+    item = world.item_in(S.IN_PROGRESS)
+    r = svc.draft_report(item.id, world.liaison["lead"], kind=Report.Kind.COMPLETION, body="初稿")
+    svc.send_report_to_head(r.id, world.liaison["lead"])
+    svc.return_report_to_author(r.id, world.head["lead"], comment="补充数据")
+    client.force_login(world.liaison["lead"])
+    assert "修改报告内容" in html(client.get(reverse("item_detail", args=[item.id])))
+    client.post(reverse("report_action", args=[r.id, "edit_report"]), {"body": "修改稿：已补充数据"})
+    r.refresh_from_db()
+    assert r.body == "修改稿：已补充数据"
+    client.force_login(world.liaison["other"])
+    assert client.post(reverse("report_action", args=[r.id, "edit_report"]), {"body": "篡改"}).status_code == 404
+
+
+def test_draft_page_offers_editing_to_the_office(client, world):
+    item = world.draft()
+    client.force_login(world.supervisor)
+    page = html(client.get(reverse("item_detail", args=[item.id])))
+    assert "修改草稿" in page
+
+
+def test_extension_not_offered_after_the_deadline(client, world):
+    item = world.item_in(S.IN_PROGRESS, now=aware(2025, 3, 3))
+    client.force_login(world.liaison["lead"])
+    page = html(client.get(reverse("item_detail", args=[item.id])))
+    assert "请先报送<strong>情况说明</strong>" in page
+    assert "申请延期" not in page
+
+
+def test_404_page_is_chinese(client, world):
+    client.force_login(world.liaison["other"])
+    r = client.get("/items/999999/")
+    assert r.status_code == 404 and "页面不存在" in html(r)

@@ -155,14 +155,15 @@ def _action_forms(user, item, actions, bound=None):
         "accept_report": lambda: forms.ReviewForm(),
         "close": lambda: forms.InstructionForm(),
         "instruct": lambda: forms.InstructionForm(),
-        "archive": lambda: forms.CommentForm(),
+        "archive": lambda: forms.Form(),
+        "edit_draft": lambda: None,
     }
     result = []
     for t in actions:
         if t.action not in factories:
             continue
-        if t.action == "decide_extension":
-            continue
+        if t.action == "request_extension" and not services.extension_still_possible(item):
+            continue  # past the deadline the unit files an explanation instead
         form = bound[1] if bound and bound[0] == t.action else factories[t.action]()
         result.append((t, form, bool(bound and bound[0] == t.action)))
     return result
@@ -259,7 +260,7 @@ FORM_FOR_ACTION = {
     "accept": forms.AcceptForm, "accept_as_co": forms.AcceptForm, "decline": forms.ReasonForm,
     "decline_as_co": forms.ReasonForm, "request_extension": forms.ExtensionRequestForm,
     "accept_report": forms.ReviewForm, "return_for_rework": forms.ReviewForm,
-    "close": forms.InstructionForm, "instruct": forms.InstructionForm, "archive": forms.CommentForm,
+    "close": forms.InstructionForm, "instruct": forms.InstructionForm, "archive": forms.Form,
     "draft_report": forms.ReportForm,
 }
 
@@ -314,6 +315,8 @@ def report_action(request, report_id, action):
             services.return_report_to_author(report.id, user, comment=comment)
         elif action == "submit_report":
             services.submit_report(report.id, user, version=request.POST.get("version"))
+        elif action == "edit_report":
+            services.edit_report(report.id, user, body=request.POST.get("body", ""))
         else:
             raise Http404
     except DomainError as err:
