@@ -177,6 +177,18 @@ def available_actions(user, item, **context) -> list[Transition]:
     return [t for t in TRANSITIONS if state_allows(item, t) and may_act(user, item, t, **context)]
 
 
+# Timeline entries that are not transitions, and then every transition's label.
+EVENT_LABELS = {
+    "create": "草拟", "assign": "交办", "attach": "上传附件", "approve_extension": "同意延期",
+    "refuse_extension": "不同意延期", "deadline_recomputed": "时限重算",
+    **{t.action: t.label for t in TRANSITIONS},
+}
+
+
+def event_label(action: str) -> str:
+    return EVENT_LABELS.get(action, action)
+
+
 # The report a report-level action works on must be in this state (the unit head's approval
 # comes between the liaison's draft and its submission).
 REPORT_ACTION_FROM = {

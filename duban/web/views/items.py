@@ -205,16 +205,11 @@ def _render_item(request, item, bound=None, status=200):
         "explanation_required": user.unit_id and services.explanation_required(item, user.unit_id),
         "can_upload": selectors.can_upload(user, item),
         "volume": _volume(item, reports) if item.status == Status.ARCHIVED else None,
-        "action_labels": ACTION_LABELS,
+        "action_labels": workflow.EVENT_LABELS,
     }
     return render(request, "web/item_detail.html", ctx, status=status)
 
 
-ACTION_LABELS = {
-    "create": "草拟", "assign": "交办", "attach": "上传附件", "approve_extension": "同意延期",
-    "refuse_extension": "不同意延期", "deadline_recomputed": "时限重算",
-    **{t.action: t.label for t in workflow.TRANSITIONS},
-}
 
 
 @login_required

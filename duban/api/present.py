@@ -1,0 +1,193 @@
+"""Items and what hangs on them, as the JSON the schemas in ``schemas.py`` describe.
+
+Everything read here was reached through ``duban.items.selectors``: the item came from
+``items_visible_to``/``get_visible_item``, its reports from ``reports_visible_on``, its actions from
+the state machine (``workflow.available_actions``).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from duban.items import selectors, services, workflow
+from duban.items.models import Item
+
+# Where each action of the state machine is fired, relative to the API root. Report actions are
+# fired on a report and extension decisions on a request: their paths take that id instead.
+ACTION_ENDPOINTS = {
+    "edit_draft": ("PUT", "items/{item}"),
+    "submit_proposal": ("POST", "items/{item}/submit-proposal"),
+    "approve_proposal": ("POST", "items/{item}/approve-proposal"),
+    "reject_proposal": ("POST", "items/{item}/reject-proposal"),
+    "accept": ("POST", "items/{item}/accept"),
+    "accept_as_co": ("POST", "items/{item}/accept-as-co"),
+    "decline": ("POST", "items/{item}/decline"),
+    "decline_as_co": ("POST", "items/{item}/decline-as-co"),
+    "reassign": ("POST", "items/{item}/reassign"),
+    "draft_report": ("POST", "items/{item}/reports"),
+    "send_report_to_head": ("POST", "reports/{report}/send-to-head"),
+    "approve_report": ("POST", "reports/{report}/approve"),
+    "return_report_to_author": ("POST", "reports/{report}/return"),
+    "submit_report": ("POST", "reports/{report}/submit"),
+    "submit_completion_report": ("POST", "reports/{report}/submit"),
+    "request_extension": ("POST", "items/{item}/extension-requests"),
+    "decide_extension": ("POST", "extension-requests/{request}/decide"),
+    "log_urge": ("POST", "items/{item}/urges"),
+    "accept_report": ("POST", "items/{item}/review"),
+    "return_for_rework": ("POST", "items/{item}/review"),
+    "close": ("POST", "items/{item}/close"),
+    "instruct": ("POST", "items/{item}/instruct"),
+    "archive": ("POST", "items/{item}/archive"),
+}
+
+# Timeline entries that are not transitions of the state machine.
+
+
+def api_root() -> str:
+    return reverse("api:openapi-json").rsplit("openapi.json", 1)[0]
+
+
+def unit_ref(unit):
+    return {"id": unit.id, "name": unit.name} if unit is not None else None
+
+
+def person_ref(user):
+    return {"id": user.id, "name": user.display_name} if user is not None else None
+
+
+def person(user) -> dict:
+    return {
+        "id": user.id, "username": user.username, "name": user.display_name, "role": user.role,
+        "role_label": user.get_role_display(), "title": user.title,
+    }
+
+
+def unit(u) -> dict:
+    return {
+        "id": u.id, "name": u.name, "short_name": u.short_name, "kind": u.kind, "kind_label": u.get_kind_display(),
+        "parent_id": u.parent_id, "is_active": u.is_active,
+    }
+
+
+def item_summary(item: Item, today=None) -> dict:
+    today = today or timezone.localdate()
+    return {
+        "id": item.id, "number": item.number, "title": item.title,
+        "kind": item.kind, "kind_label": item.get_kind_display(),
+        "urgency": item.urgency, "urgency_label": item.get_urgency_display(),
+        "status": item.status, "status_label": item.get_status_display(),
+        "is_secret": item.is_secret,
+        "lead_unit": unit_ref(item.lead_unit), "responsible_leader": person_ref(item.responsible_leader),
+        "deadline": item.deadline, "deadline_provisional": item.deadline_provisional,
+        "is_overdue": item.is_overdue(today), "version": item.version, "created_at": item.created_at,
+    }
+
+
+def attachment(a, root: str) -> dict:
+    return {
+        "token": a.token, "name": a.original_name, "size": a.size, "content_type": a.content_type,
+        "uploaded_at": a.uploaded_at, "uploaded_by": person_ref(a.uploaded_by),
+        "download": f"{root}attachments/{a.token}",
+    }
+
+
+def report(user, item: Item, r, root: str | None = None) -> dict:
+    """A report as ``user`` sees it, with the steps ``user`` may take on it now."""
+    root = root or api_root()
+    return {
+        "id": r.id, "item_id": r.item_id, "unit": unit_ref(r.unit), "kind": r.kind, "kind_label": r.get_kind_display(),
+        "state": r.state, "state_label": r.get_state_display(), "body": r.body,
+        "author": person_ref(r.author), "head": person_ref(r.head), "head_comment": r.head_comment,
+        "created_at": r.created_at, "approved_at": r.approved_at, "submitted_at": r.submitted_at,
+        "attachments": [attachment(a, root) for a in r.attachments.all()],
+        "actions": [_action(t, root, report=r.id) for t in workflow.available_report_actions(user, item, r)],
+    }
+
+
+def extension_request(e) -> dict:
+    return {
+        "id": e.id, "item_id": e.item_id, "unit": unit_ref(e.unit), "requested_by": person_ref(e.requested_by),
+        "requested_deadline": e.requested_deadline, "reason": e.reason, "progress": e.progress,
+        "state": e.state, "state_label": e.get_state_display(), "old_deadline": e.old_deadline,
+        "new_deadline": e.new_deadline, "decided_by": person_ref(e.decided_by),
+        "decision_comment": e.decision_comment, "created_at": e.created_at, "decided_at": e.decided_at,
+    }
+
+
+def urge(u) -> dict:
+    return {
+        "id": u.id, "item_id": u.item_id, "unit": unit_ref(u.unit), "method": u.method,
+        "method_label": u.get_method_display(), "contact_person": u.contact_person,
+        "occurred_at": u.occurred_at, "summary": u.summary, "by": person_ref(u.by),
+    }
+
+
+def _action(t: workflow.Transition, root: str, **ids) -> dict:
+    method, path = ACTION_ENDPOINTS.get(t.action, (None, None))
+    if path:
+        for name, value in ids.items():
+            path = path.replace("{" + name + "}", str(value))
+    return {
+        "action": t.action, "label": t.label, "comment_required": t.comment_required,
+        "method": method, "path": root + path if path else None,
+    }
+
+
+def item_detail(user, item: Item) -> dict:
+    """The item page's content, for ``user``: what the page shows is what the API returns."""
+    root = api_root()
+    assignments = list(item.assignments.all())
+    reports = selectors.reports_visible_on(user, item).prefetch_related("attachments__uploaded_by")
+    mine = any(a.unit_id == user.unit_id for a in assignments) if user.unit_id else False
+    return {
+        **item_summary(item),
+        "content": item.content, "source_text": item.source_text, "drafter": person_ref(item.drafter),
+        "start_date": item.start_date, "original_deadline": item.original_deadline,
+        "deadline_override_reason": item.deadline_override_reason, "registered_at": item.registered_at,
+        "closed_at": item.closed_at, "archived_at": item.archived_at,
+        "co_units": [unit_ref(u) for u in item.co_units],
+        "assignments": [
+            {
+                "unit": unit_ref(a.unit), "role": a.role, "role_label": a.get_role_display(), "state": a.state,
+                "state_label": a.get_state_display(), "responsible_person": a.responsible_person,
+                "responsible_phone": a.responsible_phone, "accepted_at": a.accepted_at,
+                "declined_reason": a.declined_reason,
+            }
+            for a in assignments
+        ],
+        "actions": [_action(t, root, item=item.id) for t in selectors.actions_for(user, item)],
+        "explanation_required": mine and services.explanation_required(item, user.unit_id),
+        "reports": [report(user, item, r, root) for r in reports],
+        "extension_requests": [
+            extension_request(e) for e in item.extension_requests.select_related("unit", "requested_by", "decided_by")
+        ],
+        "urges": [urge(u) for u in item.urges.select_related("unit", "by")],
+        "reviews": [
+            {
+                "id": r.id, "report_id": r.report_id, "reviewer": person_ref(r.reviewer), "task_done": r.task_done,
+                "problem_solved": r.problem_solved, "conclusion_sound": r.conclusion_sound, "lawful": r.lawful,
+                "decision": r.decision, "decision_label": r.get_decision_display(), "comment": r.comment, "at": r.at,
+            }
+            for r in item.reviews.select_related("reviewer")
+        ],
+        "instructions": [
+            {
+                "id": i.id, "leader": person_ref(i.leader), "text": i.text, "outcome": i.outcome,
+                "outcome_label": i.get_outcome_display(), "at": i.at,
+            }
+            for i in item.instructions.select_related("leader")
+        ],
+        "attachments": [
+            attachment(a, root) for a in item.attachments.select_related("uploaded_by").filter(report__isnull=True)
+        ],
+        "events": [
+            {
+                "id": e.id, "at": e.at, "action": e.action,
+                "action_label": workflow.event_label(e.action),
+                "actor": person_ref(e.actor), "from_status": e.from_status, "to_status": e.to_status,
+                "comment": e.comment, "data": e.data,
+            }
+            for e in item.events.select_related("actor")
+        ],
+    }
