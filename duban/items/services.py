@@ -54,14 +54,24 @@ def _today(now) -> dt.date:
     return timezone.localdate(_now(now))
 
 
+# The field an error names, for pages and the API to put the message next to.
+FIELD_OF_LABEL = {
+    "标题": "title", "内容与要求": "content", "来源与依据": "source_text", "责任人": "responsible_person",
+    "责任人电话": "responsible_phone", "理由": "comment", "说明": "comment", "报告内容": "body",
+    "延期理由": "reason", "目前进展": "progress", "催办内容": "summary", "对方联系人": "contact_person",
+    "审签意见": "comment", "审批意见": "comment", "批示内容": "text", "调整时限理由": "deadline_override_reason",
+}
+
+
 def _text(value, label, *, required=True, max_length=MAX_TEXT) -> str:
+    field = FIELD_OF_LABEL.get(label, label)
     value = (value or "").strip() if isinstance(value, str) or value is None else None
     if value is None:
-        raise InvalidInput(f"{label}格式不正确", label)
+        raise InvalidInput(f"{label}格式不正确", field)
     if required and not value:
-        raise InvalidInput(f"请填写{label}", label)
+        raise InvalidInput(f"请填写{label}", field)
     if len(value) > max_length:
-        raise InvalidInput(f"{label}不能超过{max_length}字", label)
+        raise InvalidInput(f"{label}不能超过{max_length}字", field)
     return value
 
 

@@ -64,8 +64,8 @@ def test_deadline_in_unpublished_year_is_provisional(world):
 def test_draft_validation_messages_are_chinese_and_nothing_is_saved(world, other_world):
     before = Item.objects.count()
     for kw, field in [
-        (dict(title=""), "标题"),
-        (dict(title="长" * 201), "标题"),
+        (dict(title=""), "title"),
+        (dict(title="长" * 201), "title"),
         (dict(lead_unit=other_world.units["lead"]), "lead_unit"),
         (dict(co_units=[world.units["lead"]]), "co_units"),
         (dict(responsible_leader=world.liaison["lead"]), "responsible_leader"),
