@@ -11,8 +11,16 @@ from urllib.parse import unquote, urlparse
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DUBAN_VAR_DIR", BASE_DIR / "var"))
 
-SECRET_KEY = os.environ.get("DUBAN_SECRET_KEY", "demo-only-insecure-key-change-me")
+DEMO_SECRET_KEY = "demo-only-insecure-key-change-me"
+SECRET_KEY = os.environ.get("DUBAN_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = os.environ.get("DUBAN_DEBUG", "1") == "1"
+if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DUBAN_DEBUG=0 needs DUBAN_SECRET_KEY: the demo key is public")
+if not DEBUG:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("DUBAN_HTTPS", "1") == "1"
+    SESSION_COOKIE_HTTPONLY = True
 ALLOWED_HOSTS = [h for h in os.environ.get("DUBAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
