@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "huey.contrib.djhuey",
     "ninja",  # serves its bundled Swagger UI, so /api/v1/docs works offline
     "duban.orgs",
     "duban.deadlines",
@@ -134,7 +135,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # API tokens live this long (days).
 DUBAN_API_TOKEN_DAYS = int(os.environ.get("DUBAN_API_TOKEN_DAYS", 30))
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("DUBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("DUBAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DUBAN_EMAIL_PORT", 25))
+DEFAULT_FROM_EMAIL = os.environ.get("DUBAN_FROM_EMAIL", "duban@localhost")
+
+# Background work (reminders, escalation, notifications): huey. The demo needs no server (a
+# SQLite queue in var/); production sets DUBAN_QUEUE=redis or postgres and runs
+# `manage.py run_huey` on as many machines as it likes. Tests run tasks inline.
+DUBAN_QUEUE = os.environ.get("DUBAN_QUEUE", "sqlite")
+HUEY = {
+    "name": "duban",
+    "immediate": os.environ.get("DUBAN_QUEUE_IMMEDIATE", "0") == "1",
+    "utc": True,
+    "consumer": {"workers": int(os.environ.get("DUBAN_QUEUE_WORKERS", 2)), "worker_type": "thread"},
+}
+if DUBAN_QUEUE == "redis":
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": os.environ.get("DUBAN_REDIS_URL", "redis://localhost:6379/0")}
+elif DUBAN_QUEUE == "postgres":
+    HUEY |= {"huey_class": "huey.PostgresHuey", "dsn": os.environ.get("DUBAN_QUEUE_DSN", os.environ.get("DATABASE_URL", ""))}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "queue.sqlite3")}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,7 @@
+"""Settings for the test suite: the production settings, with background tasks run inline."""
+
+from duban.settings import *  # noqa: F403
+from duban.settings import HUEY
+
+HUEY = {**HUEY, "immediate": True}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
