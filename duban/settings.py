@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "duban.orgs",
     "duban.deadlines",
     "duban.items",
+    "duban.urging",
     "duban.web",
     "duban.api",
 ]

@@ -178,3 +178,16 @@ def _weekdays_through(d: date) -> int:
     """How many Mon-Fri dates lie in [date.min, d]; date.min (0001-01-01) is a Monday."""
     weeks, rest = divmod(d.toordinal(), 7)
     return weeks * 5 + min(rest, 5)
+
+
+def shift_working_days(cal: WorkCalendar, day: date, k: int) -> date:
+    """The working day k working days after ``day`` (k > 0) or before it (k < 0); k == 0 gives
+    ``day`` itself. Used for reminders such as "T−3 working days" (issue 3)."""
+    _check_amount(abs(k), MAX_DAYS)
+    step = timedelta(days=1 if k > 0 else -1)
+    d, remaining = day, abs(k)
+    while remaining:
+        d += step
+        if cal.is_working_day(d):
+            remaining -= 1
+    return d

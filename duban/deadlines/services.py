@@ -273,3 +273,8 @@ def schedule_text_for_year(year: int) -> str:
     """The year's stored days in the text form admins edit (see parse_schedule_text)."""
     holidays, workdays = stored_schedule(year)
     return format_schedule_text([(d, False, n) for d, n in holidays] + [(d, True, n) for d, n in workdays])
+
+
+def shift_working_days(day: date, k: int) -> date:
+    """``day`` moved by k working days, forward or back (T−3, T+10 of the escalation ladder)."""
+    return calendar.shift_working_days(get_calendar(), day, k)

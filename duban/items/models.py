@@ -101,6 +101,8 @@ class Item(models.Model):
     registered_at = models.DateTimeField("立项时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    last_progress_at = models.DateTimeField(
+        "最近进展", null=True, blank=True, help_text="签收或报送报告的最近时间，用于判定停滞")
 
     class Meta:
         verbose_name = verbose_name_plural = "督查事项"
@@ -112,6 +114,7 @@ class Item(models.Model):
             models.Index(fields=["org", "status", "deadline"], name="item_org_status_deadline"),
             models.Index(fields=["lead_unit", "status"], name="item_lead_status"),
             models.Index(fields=["responsible_leader", "status"], name="item_leader_status"),
+            models.Index(fields=["status", "last_progress_at"], name="item_status_progress"),
         ]
 
     def __str__(self):

@@ -295,7 +295,7 @@ def approve_proposal(item_id, by, *, version=None, comment="", now=None) -> Item
         item.year = today.year
         item.seq = next_number(item.org, item.year)
         item.number = format_number(item.org.number_prefix, item.year, item.seq)
-        item.registered_at = _now(now)
+        item.registered_at = item.last_progress_at = _now(now)
         item.start_date = today
         if item.deadline_rule_id and not item.deadline_override_reason:
             # The period runs from the day of assignment, which is not counted (Civil Code art. 201).
@@ -334,6 +334,7 @@ def _sign_for(action, item_id, by, responsible_person, responsible_phone, versio
         a.responsible_phone = _text(responsible_phone, "责任人电话", required=False, max_length=30)
         a.state, a.accepted_at = Assignment.State.ACCEPTED, _now(now)
         a.save()
+        item.last_progress_at = _now(now)
         _move(item, by, t, now=now, data={"unit": a.unit.name, "responsible_person": a.responsible_person})
     return item
 
@@ -503,6 +504,7 @@ def submit_report(report_id, by, *, version=None, now=None) -> Report:
             t = _check(by, item, "submit_completion_report", report=report)
         report.state, report.submitted_at = Report.State.SUBMITTED, _now(now)
         report.save()
+        item.last_progress_at = _now(now)
         _move(item, by, t, now=now, data={"report": report.id, "kind": report.kind})
     return report
 

@@ -237,3 +237,16 @@ def test_counting_back_a_working_day_deadline_gives_its_length(official, start):
     for n in range(0, 40):
         end = add_working_days(official, D(start), n).date
         assert working_days_between(official, D(start), end) == n
+
+
+@pytest.mark.parametrize("day,k,expected", [
+    ("2026-10-09", -3, "2026-09-29"),  # back across the National Day holiday
+    ("2026-09-30", 1, "2026-10-08"),
+    ("2026-10-09", 1, "2026-10-10"),  # Saturday 10-10 is a makeup workday
+    ("2026-10-12", 0, "2026-10-12"),
+    ("2026-02-13", 1, "2026-02-14"),  # Saturday 02-14 is a makeup workday before the Spring Festival
+])
+def test_shift_working_days_both_ways(official, day, k, expected):
+    from duban.deadlines.calendar import shift_working_days
+
+    assert shift_working_days(official, D(day), k) == D(expected)
