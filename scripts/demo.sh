@@ -8,6 +8,11 @@ ensure_venv requirements.txt
 mkdir -p var
 "$PY" manage.py migrate --noinput
 "$PY" manage.py seed_demo
+"$PY" manage.py sweep_ladder
 echo
 echo "演示系统已启动：http://127.0.0.1:8000  （按 Ctrl+C 停止）"
-exec "$PY" manage.py runserver 127.0.0.1:8000
+# The background worker (reminders, escalation, notifications) runs beside the web server.
+"$PY" manage.py run_huey --workers 2 --worker-type thread &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+"$PY" manage.py runserver 127.0.0.1:8000

@@ -153,3 +153,14 @@ def open_notices(qs=None):
     answered = Report.objects.filter(
         item_id=OuterRef("item_id"), unit_id=OuterRef("unit_id"), submitted_at__gt=OuterRef("issued_at"))
     return qs.filter(answered_at__isnull=True).exclude(Exists(answered))
+
+
+def notices_visible_to(user):
+    """The office sees its organisation's notices; a unit sees those addressed to it. Each goes
+    through the item door too, so a secret item's notice stays with the people named on it."""
+    from duban.items.selectors import items_visible_to
+
+    qs = Notice.objects.filter(item__in=items_visible_to(user)).select_related("item", "unit")
+    if user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):
+        return qs
+    return qs.filter(unit_id=user.unit_id)

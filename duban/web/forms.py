@@ -7,6 +7,7 @@ from django import forms
 from duban.items.models import ItemKind, Report, Status, Urge, Urgency
 from duban.items.services import REVIEW_CRITERIA
 from duban.orgs.models import LEADER_ROLES, Unit, User
+from duban.urging import lights
 
 
 class BootstrapMixin:
@@ -163,6 +164,9 @@ class ItemFilterForm(Form):
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别")] + list(ItemKind.choices))
     unit = forms.ModelChoiceField(label="单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位")
     leader = forms.ModelChoiceField(label="分管领导", required=False, queryset=User.objects.none(), empty_label="全部领导")
+    light = forms.ChoiceField(label="预警", required=False, choices=[("", "全部预警")] + lights.CHOICES)
+    sort = forms.ChoiceField(label="排序", required=False,
+                             choices=[("", "最新在前"), ("light", "预警程度"), ("deadline", "办理时限")])
     overdue = forms.BooleanField(label="已超期", required=False)
     due_this_week = forms.BooleanField(label="本周到期", required=False)
 

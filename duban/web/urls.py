@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .views import items as v
+from .views import notices
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("reports/<int:report_id>/<str:action>/", v.report_action, name="report_action"),
     path("extensions/<int:request_id>/decide/", v.extension_decide, name="extension_decide"),
     path("files/<str:token>/", v.attachment_download, name="attachment_download"),
+    path("notices/", notices.notice_list, name="notice_list"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from duban.deadlines import services as deadlines
 from duban.items import selectors, services, workflow
 from duban.items.errors import DomainError
 from duban.items.models import Assignment, ExtensionRequest, Report, Status
+from duban.urging import lights
 
 from .. import forms
 
@@ -26,16 +28,19 @@ PAGE_SIZE = 50
 
 @login_required
 def worklist(request):
-    buckets = [(key, label, qs[:PAGE_SIZE], qs.count()) for key, label, qs in selectors.worklist(request.user)]
+    bounds = lights.boundaries(request.user.org)
+    buckets = [(key, label, lights.annotate(qs, bounds)[:PAGE_SIZE], qs.count())
+               for key, label, qs in selectors.worklist(request.user)]
     total = sum(n for *_, n in buckets)
     return render(request, "web/worklist.html", {"buckets": buckets, "total": total, "today": timezone.localdate()})
 
 
 def _filtered(request):
-    """The list's filter form and the visible items it selects."""
+    """The list's filter form and the visible items it selects, with their warning lights."""
     user = request.user
     form = forms.ItemFilterForm(user.org, request.GET or None)
-    qs = selectors.items_visible_to(user)
+    bounds = lights.boundaries(user.org)
+    qs = selectors.with_list_columns(selectors.items_visible_to(user))
     if form.is_valid():
         d = form.cleaned_data
         qs = selectors.filter_items(
@@ -43,13 +48,22 @@ def _filtered(request):
             leader=d["leader"].id if d["leader"] else None, overdue=d["overdue"],
             due_this_week=d["due_this_week"], q=d["q"],
         )
+        if d["light"]:
+            qs = lights.filter_light(qs, d["light"], bounds)
+        qs = lights.annotate(qs, bounds)
+        if d["sort"] == "light":
+            qs = qs.order_by("-light", "deadline", "-id")
+        elif d["sort"] == "deadline":
+            qs = qs.order_by(F("deadline").asc(nulls_last=True), "-id")
+    else:
+        qs = lights.annotate(qs, bounds)
     return form, qs
 
 
 @login_required
 def item_list(request):
     form, qs = _filtered(request)
-    page = Paginator(selectors.with_list_columns(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     template = "web/_item_table.html" if request.htmx else "web/item_list.html"
@@ -169,6 +183,13 @@ def _action_forms(user, item, actions, bound=None):
     return result
 
 
+def _light_of(item):
+    b = lights.boundaries(item.org)
+    value = lights.light_of(item.status, item.deadline, b)
+    return {"value": value, "label": lights.LABELS.get(value), "color": lights.COLORS.get(value),
+            "stalled": lights.is_stalled(item.status, item.last_progress_at, b)}
+
+
 def _volume(item, reports):
     """The archive catalogue: every document of the volume, in order (one item, one volume)."""
     entries = [("立项", item.registered_at, f"督查事项交办（{item.number}）")]
@@ -206,6 +227,7 @@ def _render_item(request, item, bound=None, status=200):
         "can_upload": selectors.can_upload(user, item),
         "volume": _volume(item, reports) if item.status == Status.ARCHIVED else None,
         "action_labels": workflow.EVENT_LABELS,
+        "light": _light_of(item),
     }
     return render(request, "web/item_detail.html", ctx, status=status)
 
@@ -395,7 +417,7 @@ def item_export(request):
     response.write("\ufeff")
     w = csv.writer(response)
     w.writerow(["编号", "标题", "类别", "缓急", "主办单位", "分管领导", "办理时限", "时限暂定", "状态"])
-    for item in selectors.with_list_columns(qs)[:EXPORT_LIMIT]:
+    for item in qs[:EXPORT_LIMIT]:
         w.writerow([_safe_cell(v) for v in (
             item.number, item.title, item.get_kind_display(), item.get_urgency_display(),
             item.lead_unit.name if item.lead_unit else "", item.responsible_leader.display_name if item.responsible_leader else "",
