@@ -257,6 +257,7 @@ class Urge(models.Model):
         PHONE = "phone", "电话催办"
         WRITTEN = "written", "书面催办"
         VISIT = "visit", "上门督办"
+        SYSTEM = "system", "系统催办"
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="urges")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="催办单位")

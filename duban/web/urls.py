@@ -10,6 +10,7 @@ urlpatterns = [
     path("", v.worklist, name="worklist"),
     path("items/", v.item_list, name="item_list"),
     path("items/export.csv", v.item_export, name="item_export"),
+    path("items/urge/", v.urge_selected, name="urge_selected"),
     path("items/new/", v.item_create, name="item_create"),
     path("items/deadline-preview/", v.deadline_preview, name="deadline_preview"),
     path("items/<int:item_id>/", v.item_detail, name="item_detail"),
