@@ -33,6 +33,16 @@ class Urgency(models.TextChoices):
     IMPORTANT = "important", "重要"
 
 
+class ReportCycle(models.TextChoices):
+    """How often the units report while the item is open (000 art. 4(2); 001 art. 12: 续报)."""
+
+    NONE = "", "不定期"
+    WEEKLY = "weekly", "每周"
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+    HALF_YEARLY = "half_yearly", "每半年"
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "草拟"
     PENDING_APPROVAL = "pending_approval", "待审批"
@@ -70,6 +80,8 @@ class Item(models.Model):
     kind = models.CharField("类别", max_length=30, choices=ItemKind.choices, default=ItemKind.OTHER)
     urgency = models.CharField("缓急", max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
     is_secret = models.BooleanField("涉密", default=False)
+    report_cycle = models.CharField("定期报告", max_length=20, choices=ReportCycle.choices, blank=True, default="",
+                                    db_index=True)
     source_text = models.TextField("来源与依据", blank=True, max_length=5000)
     lead_unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="led_items", verbose_name="主办单位"

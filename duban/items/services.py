@@ -31,6 +31,7 @@ from .models import (
     ItemKind,
     NumberSeries,
     Report,
+    ReportCycle,
     Review,
     Status,
     Urge,
@@ -148,6 +149,7 @@ class DraftFields:
     deadline_override_reason: str = ""
     source_text: str = ""
     is_secret: bool = False
+    report_cycle: str | None = None  # None: the default for the kind
 
 
 def _check_units(org, lead_unit, co_units) -> list:
@@ -192,6 +194,12 @@ def _clean_draft(org, f: DraftFields, now) -> dict:
         reason = ""
     else:
         raise InvalidInput("本组织没有适用的时限规则，请填写办理时限", "deadline")
+    cycle = f.report_cycle
+    if cycle is None:
+        # Written supervision of a policy without a set reporting date: every half year (000 art. 4(2)).
+        cycle = ReportCycle.HALF_YEARLY if f.kind == ItemKind.POLICY_DOCUMENT else ReportCycle.NONE
+    if cycle not in ReportCycle.values:
+        raise InvalidInput("请选择正确的定期报告周期", "report_cycle")
     overridden = bool(reason)
     provisional = deadlines.add_working_days(deadline, 0).provisional
     return dict(
@@ -199,7 +207,7 @@ def _clean_draft(org, f: DraftFields, now) -> dict:
         responsible_leader=leader, deadline=deadline, deadline_override_reason=reason,
         deadline_rule=None if overridden else rule, deadline_provisional=provisional,
         source_text=_text(f.source_text, "来源与依据", required=False, max_length=5000),
-        is_secret=bool(f.is_secret), co_units=co_units,
+        is_secret=bool(f.is_secret), co_units=co_units, report_cycle=cycle,
     )
 
 

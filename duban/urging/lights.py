@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from duban.deadlines import services as deadlines
@@ -21,7 +21,8 @@ STALL_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS)
 NONE, GREEN, YELLOW, RED = 0, 1, 2, 3
 LABELS = {GREEN: "正常", YELLOW: "临期", RED: "超期"}
 COLORS = {GREEN: "success", YELLOW: "warning", RED: "danger"}
-CHOICES = [("red", "超期（红灯）"), ("yellow", "临期（黄灯）"), ("green", "正常（绿灯）"), ("stalled", "停滞")]
+CHOICES = [("red", "超期（红灯）"), ("yellow", "临期（黄灯）"), ("green", "正常（绿灯）"), ("stalled", "停滞"),
+           ("missing", "定期报告缺报")]
 
 
 @dataclass(frozen=True)
@@ -85,4 +86,9 @@ def filter_light(qs: QuerySet, light: str, b: Boundaries) -> QuerySet:
         return qs.filter(open_, deadline__gt=b.warning)
     if light == "stalled":
         return qs.filter(status__in=STALL_STATUSES, last_progress_at__lt=b.stall)
+    if light == "missing":
+        from .models import ReportObligation
+
+        missed = ReportObligation.objects.filter(item_id=OuterRef("pk"), state=ReportObligation.State.MISSED)
+        return qs.filter(status__in=LIGHT_STATUSES).filter(Exists(missed))
     return qs

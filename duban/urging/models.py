@@ -110,3 +110,27 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class ReportObligation(models.Model):
+    """A period's progress report owed by the lead unit of an item on a reporting cycle
+    (000 art. 4(2): 每半年报告一次; 001 art. 12: 续报直至完成)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待报送"
+        FULFILLED = "fulfilled", "已报送"
+        MISSED = "missed", "缺报"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="report_obligations")
+    period_start = models.DateField("周期开始")
+    period_end = models.DateField("周期结束")
+    due = models.DateField("报送期限")
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定期报告"
+        ordering = ["period_start"]
+        constraints = [models.UniqueConstraint(fields=["item", "period_start"], name="one_obligation_per_period")]
+        indexes = [models.Index(fields=["state", "due"], name="obligation_state_due")]

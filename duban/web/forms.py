@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from duban.items.models import ItemKind, Report, Status, Urge, Urgency
+from duban.items.models import ItemKind, Report, ReportCycle, Status, Urge, Urgency
 from duban.items.services import REVIEW_CRITERIA
 from duban.orgs.models import LEADER_ROLES, Unit, User
 from duban.urging import lights
@@ -54,6 +54,10 @@ class ItemDraftForm(Form):
                                help_text="留空则按本组织的时限规则自动计算")
     deadline_override_reason = forms.CharField(label="调整时限理由", required=False, max_length=500,
                                                help_text="办理时限与规则建议不同时必填")
+    report_cycle = forms.ChoiceField(
+        label="定期报告", required=False, initial="auto",
+        choices=[("auto", "按类别默认（重要文件每半年，其余不定期）")] + list(ReportCycle.choices),
+        help_text="办结前按周期报送进展（续报）")
     is_secret = forms.BooleanField(label="涉密事项（仅知悉人员可见）", required=False)
 
     def __init__(self, org, *args, **kwargs):

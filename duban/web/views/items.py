@@ -79,6 +79,7 @@ def _draft_fields(cd) -> services.DraftFields:
         lead_unit=cd["lead_unit"], co_units=list(cd["co_units"]), responsible_leader=cd["responsible_leader"],
         deadline=cd["deadline"], deadline_override_reason=cd["deadline_override_reason"],
         source_text=cd["source_text"], is_secret=cd["is_secret"],
+        report_cycle=None if cd["report_cycle"] in ("auto", None) else cd["report_cycle"],
     )
 
 
@@ -122,6 +123,7 @@ def item_edit(request, item_id):
         "source_text": item.source_text, "lead_unit": item.lead_unit, "co_units": item.co_units,
         "responsible_leader": item.responsible_leader, "deadline": item.deadline if item.deadline_override_reason else None,
         "deadline_override_reason": item.deadline_override_reason, "is_secret": item.is_secret,
+        "report_cycle": item.report_cycle,
     }
     form = forms.ItemDraftForm(item.org, *_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -229,6 +231,7 @@ def _render_item(request, item, bound=None, status=200):
         "volume": _volume(item, reports) if item.status == Status.ARCHIVED else None,
         "action_labels": workflow.EVENT_LABELS,
         "light": _light_of(item),
+        "obligations": item.report_obligations.all() if item.report_cycle else [],
     }
     return render(request, "web/item_detail.html", ctx, status=status)
 

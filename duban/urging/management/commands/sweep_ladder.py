@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from duban.urging.ladder import sweep
+from duban.urging.periodic import sweep_obligations
 
 
 class Command(BaseCommand):
@@ -20,3 +21,5 @@ class Command(BaseCommand):
                 raise CommandError("--now 应为 ISO 8601 时间，如 2026-10-12T09:00") from None
             now = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
         self.stdout.write(f"触发催办 {sweep(now=now)} 项")
+        c = sweep_obligations(now=now)
+        self.stdout.write(f"定期报告：新开 {c['opened']}，已报 {c['fulfilled']}，提醒 {c['reminded']}，缺报 {c['missed']}")
