@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "duban.deadlines",
     "duban.items",
     "duban.urging",
+    "duban.notify",
     "duban.web",
     "duban.api",
 ]

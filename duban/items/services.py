@@ -712,6 +712,14 @@ def add_attachment(item_id, by, uploaded, *, report=None, now=None) -> Attachmen
     return att
 
 
+def _tell_units(item, *, kind, title, body, now=None):
+    """The liaisons and heads of the item's units, in their inbox and chosen channels."""
+    from duban.notify.services import notify
+
+    people = User.objects.filter(unit__assignments__item=item, role__in=[Role.LIAISON, Role.UNIT_HEAD], is_active=True)
+    notify(list(people), kind=kind, title=title, body=body, item=item, now=now)
+
+
 def recompute_provisional_deadlines(year: int, *, now=None) -> int:
     """A year's schedule was published: recompute the provisional deadlines that fall in it and
     tell the units on each item's timeline (issue 2, "Deadlines")."""
@@ -729,8 +737,9 @@ def recompute_provisional_deadlines(year: int, *, now=None) -> int:
             item.deadline, item.deadline_provisional = result.date, result.provisional
             item.version += 1
             item.save()
-            record(item, None, "deadline_recomputed", now=now,
-                   comment=f"{year}年节假日安排已公布，办理时限由{old:%Y年%m月%d日}（暂定）确定为{item.deadline:%Y年%m月%d日}",
+            text = f"{year}年节假日安排已公布，办理时限由{old:%Y年%m月%d日}（暂定）确定为{item.deadline:%Y年%m月%d日}"
+            record(item, None, "deadline_recomputed", now=now, comment=text,
                    data={"old": old.isoformat(), "new": item.deadline.isoformat(), "provisional": item.deadline_provisional})
+            _tell_units(item, kind="deadline_changed", title=f"办理时限确定：{item.title}", body=text, now=now)
             changed += 1
     return changed

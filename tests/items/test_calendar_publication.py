@@ -31,3 +31,13 @@ def test_publishing_leaves_final_deadlines_alone(world):
     item = world.item_in(Status.IN_PROGRESS, now=aware(2026, 3, 2))
     deadlines.publish_year(2027, [(dt.date(2027, 1, 1), "元旦")], [], source="测试通知")
     assert not item.events.filter(action="deadline_recomputed").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_units_are_told_in_their_inbox_when_the_deadline_is_settled(world):
+    from duban.notify.models import Notification
+
+    item = world.item_in(Status.IN_PROGRESS, now=aware(2026, 12, 15), kind=ItemKind.DEPUTY_SUGGESTION)
+    deadlines.publish_year(2027, [(dt.date(2027, 3, 15), "假想假日")], [], source="测试通知")
+    told = Notification.objects.filter(item=item, kind="deadline_changed")
+    assert {n.recipient for n in told} == {world.liaison["lead"], world.head["lead"], world.liaison["co"], world.head["co"]}

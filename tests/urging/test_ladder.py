@@ -137,3 +137,15 @@ def test_two_workers_sweeping_at_once_fire_each_rung_once():
     assert sum(results) == 15  # T−1, T+0, T+3 for each of 5 items, caught up once
     assert FiredStep.objects.count() == 15 and Notice.objects.count() == 5
     assert sorted(Notice.objects.values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
+
+
+def test_rungs_reach_the_people_they_name(world):
+    from duban.notify.models import Notification
+
+    item = world.item_in(Status.IN_PROGRESS, now=aware(2026, 9, 1), deadline=D("2026-10-12"), deadline_override_reason="测试")
+    walk(world, D("2026-10-08"), D("2026-10-08"))  # T−3: the liaison
+    assert set(Notification.objects.filter(item=item).values_list("recipient_id", flat=True)) == {world.liaison["lead"].id}
+    walk(world, D("2026-10-26"), D("2026-10-26"))  # T+10: the supervision order also reaches the leader
+    order = Notification.objects.filter(item=item, kind="supervision_order")
+    assert {n.recipient for n in order} == {world.liaison["lead"], world.head["lead"], world.supervisor, world.leader}
+    assert "督令〔2026〕1号" in order.first().body
