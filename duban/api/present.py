@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from duban.items import selectors, services, workflow
 from duban.items.models import Item
+from duban.urging import lights
 
 # Where each action of the state machine is fired, relative to the API root. Report actions are
 # fired on a report and extension decisions on a request: their paths take that id instead.
@@ -70,8 +71,13 @@ def unit(u) -> dict:
     }
 
 
-def item_summary(item: Item, today=None) -> dict:
+LIGHT_CODES = {lights.RED: "red", lights.YELLOW: "yellow", lights.GREEN: "green"}
+
+
+def item_summary(item: Item, today=None, bounds=None) -> dict:
     today = today or timezone.localdate()
+    bounds = bounds or lights.boundaries(item.org_id)
+    light = lights.light_of(item.status, item.deadline, bounds)
     return {
         "id": item.id, "number": item.number, "title": item.title,
         "kind": item.kind, "kind_label": item.get_kind_display(),
@@ -81,6 +87,8 @@ def item_summary(item: Item, today=None) -> dict:
         "lead_unit": unit_ref(item.lead_unit), "responsible_leader": person_ref(item.responsible_leader),
         "deadline": item.deadline, "deadline_provisional": item.deadline_provisional,
         "is_overdue": item.is_overdue(today), "version": item.version, "created_at": item.created_at,
+        "light": LIGHT_CODES.get(light, ""), "light_label": lights.LABELS.get(light, ""),
+        "stalled": lights.is_stalled(item.status, item.last_progress_at, bounds),
     }
 
 

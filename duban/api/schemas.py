@@ -247,6 +247,8 @@ class ItemFilters(Schema):
     leader: ParamId | None = Field(None, description="分管领导 id")
     overdue: bool = Field(False, description="只看已超期")
     due_this_week: bool = Field(False, description="只看本周到期")
+    light: _choices(["red", "yellow", "green", "stalled", "missing"]) | None = Field(
+        None, description="预警：red 超期、yellow 临期、green 正常、stalled 停滞、missing 定期报告缺报")
     q: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul),
                  Field(json_schema_extra={"pattern": NO_NUL})] | None = Field(None, description="标题或编号（最多 100 字）")
     page: ParamId = Field(1, le=100000, description="页码，每页 50 条")
@@ -309,6 +311,9 @@ class ItemSummary(Schema):
     deadline: dt.date | None
     deadline_provisional: bool
     is_overdue: bool
+    light: str = Field(description="预警灯：red 超期、yellow 临期、green 正常；不在承办中的事项为空")
+    light_label: str
+    stalled: bool = Field(description="超过规定工作日数没有进展")
     version: int
     created_at: dt.datetime
 

@@ -255,3 +255,25 @@ def test_leader_instructs_further_handling(world, as_user):
     r = leader.post(f"/items/{item.id}/instruct", {"text": "请进一步核实。"})
     assert r.status_code == 200, r.content
     assert r.json()["item"]["status"] == "in_progress"
+
+
+def test_items_carry_their_light_and_filter_by_it(client, world):
+    """Issue 3, point 1: lights in every list, the API's included."""
+    import datetime as dt
+
+    from duban.items.models import Status as S
+
+    from ..factories import aware
+
+    late = world.item_in(S.IN_PROGRESS, now=aware(2025, 3, 3), title="早已超期")
+    far = world.item_in(S.IN_PROGRESS, title="远期", deadline=dt.date(2099, 1, 1), deadline_override_reason="远")
+    r = client.post("/api/v1/auth/token", {"username": world.supervisor.username, "password": "pw-12345"},
+                    content_type="application/json")
+    h = {"HTTP_AUTHORIZATION": f"Bearer {r.json()['token']}"}
+    body = client.get("/api/v1/items", **h).json()
+    lights = {i["title"]: (i["light"], i["light_label"]) for i in body["results"]}
+    assert lights["早已超期"] == ("red", "超期") and lights["远期"] == ("green", "正常")
+    red = client.get("/api/v1/items?light=red", **h).json()
+    assert [i["id"] for i in red["results"]] == [late.id]
+    assert client.get("/api/v1/items?light=purple", **h).status_code == 400
+    assert far.id not in [i["id"] for i in red["results"]]

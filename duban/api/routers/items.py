@@ -16,6 +16,7 @@ from duban.items import selectors, services
 from duban.items.errors import InvalidInput, NotFound, PermissionDenied
 from duban.items.models import ExtensionRequest, Report
 from duban.orgs.models import Unit, User
+from duban.urging import lights
 
 from .. import present
 from ..errors import NOT_FOUND, READ, WRITE, errors
@@ -131,12 +132,15 @@ def list_items(request, filters: Query[ItemFilters]):
         selectors.items_visible_to(user), status=filters.status, kind=filters.kind, unit=filters.unit,
         leader=filters.leader, overdue=filters.overdue, due_this_week=filters.due_this_week, q=filters.q,
     )
+    bounds = lights.boundaries(user.org_id)
+    if filters.light:
+        qs = lights.filter_light(qs, filters.light, bounds)
     qs = selectors.with_list_columns(qs)
     count = qs.count()
     start = (filters.page - 1) * PAGE_SIZE
     return {
         "count": count, "page": filters.page, "page_size": PAGE_SIZE, "pages": max(1, math.ceil(count / PAGE_SIZE)),
-        "results": [present.item_summary(i) for i in qs[start:start + PAGE_SIZE]] if start < count else [],
+        "results": [present.item_summary(i, bounds=bounds) for i in qs[start:start + PAGE_SIZE]] if start < count else [],
     }
 
 
@@ -149,8 +153,10 @@ def get_item(request, item_id: ParamId):
 @router.get("/worklist", response={200: WorklistOut, **errors(401)}, summary="待办")
 def worklist(request):
     """正等待您办理的事项，按办理环节分组，每组给出数量和前 50 条。"""
+    bounds = lights.boundaries(request.auth.org_id)
     buckets = [
-        {"key": key, "label": label, "count": qs.count(), "items": [present.item_summary(i) for i in qs[:PAGE_SIZE]]}
+        {"key": key, "label": label, "count": qs.count(),
+         "items": [present.item_summary(i, bounds=bounds) for i in qs[:PAGE_SIZE]]}
         for key, label, qs in selectors.worklist(request.auth)
     ]
     return {"total": sum(b["count"] for b in buckets), "buckets": buckets}
