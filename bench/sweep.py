@@ -1,0 +1,115 @@
+#!/usr/bin/env python
+"""Benchmark the escalation ladder's sweep on the database bench/generate.py filled (issue 3:
+"a sweep over 100,000 open items where 1,000 are due must touch only the due ones by index").
+
+    DATABASE_URL=postgres://postgres@localhost:5432/duban_bench .venv/bin/python bench/sweep.py
+
+It picks a day, makes exactly --due open items fall due on it (their deadline set so that the T+3
+rung fires that day) inside one transaction that it rolls back at the end, so the database is left
+as it was. It then times one sweep (with every rung firing: FiredStep, notice, event, inbox rows),
+counts its queries, times a second sweep that finds nothing left to fire, and saves EXPLAIN
+ANALYZE of the candidate query to bench/out/sweep-plan.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.settings")
+os.environ.setdefault("DUBAN_DEBUG", "0")
+os.environ.setdefault("DUBAN_SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
+os.environ.setdefault("DUBAN_QUEUE_IMMEDIATE", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from duban.deadlines.services import shift_working_days  # noqa: E402
+from duban.items.models import Item, Status  # noqa: E402
+from duban.urging import ladder  # noqa: E402
+from duban.urging.models import LadderStep  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+class Rollback(Exception):
+    pass
+
+
+class Counter:
+    """Counts statements through an execute wrapper: Django's query log keeps only the last 9,000."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
+def timed_sweep(now):
+    counter = Counter()
+    with connection.execute_wrapper(counter):
+        t0 = time.perf_counter()
+        fired = ladder.sweep(now=now)
+        return fired, time.perf_counter() - t0, counter.n
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--due", type=int, default=1000)
+    parser.add_argument("--day", default="2026-11-24", help="the day the sweep runs (a working day)")
+    args = parser.parse_args()
+    day = dt.date.fromisoformat(args.day)
+    now = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+    OUT.mkdir(exist_ok=True)
+    handling = (Status.ASSIGNED, Status.IN_PROGRESS)
+    total_open = Item.objects.filter(status__in=handling).count()
+    rows = []
+    try:
+        with transaction.atomic():
+            # Only the general ladder's T+3 rung for the chosen items: their deadline is 3 working days ago.
+            deadline = shift_working_days(day, -3)
+            far = day + dt.timedelta(days=400)
+            # Every item open and far from due, as in the issue's case: 100,000 open, 1,000 due.
+            Item.objects.update(status=Status.IN_PROGRESS, deadline=far)
+            total_open = Item.objects.count()
+            due_ids = list(Item.objects.filter(urgency="normal")
+                           .order_by("id").values_list("id", flat=True)[: args.due])
+            Item.objects.filter(id__in=due_ids).update(deadline=deadline)
+            LadderStep.objects.exclude(preset="t+3").update(is_active=False)
+
+            rows.append(("first sweep (fires every due rung)", *timed_sweep(now)))
+            rows.append(("second sweep (nothing left to fire)", *timed_sweep(now)))
+
+            org_id = Item.objects.filter(id__in=due_ids[:1]).values_list("org_id", flat=True).first()
+            lo, hi = shift_working_days(day, -(3 + ladder.CATCH_UP_WORKING_DAYS)), day
+            qs = Item.objects.filter(org_id=org_id, status__in=handling, deadline__gte=lo, deadline__lte=hi).only("id")
+            sql, params = qs.query.sql_with_params()
+            with connection.cursor() as cur:
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = "\n".join(r[0] for r in cur.fetchall())
+            (OUT / "sweep-plan.txt").write_text(plan + "\n", encoding="utf-8")
+            raise Rollback
+    except Rollback:
+        pass
+    print(f"open items (assigned or in progress): {total_open}; due today: {args.due}; day: {day}")
+    print("| sweep | rungs fired | time (s) | queries |")
+    print("|---|---|---|---|")
+    for name, n, secs, q in rows:
+        print(f"| {name} | {n} | {secs:.2f} | {q} |")
+    print("\ncandidate query plan (bench/out/sweep-plan.txt):")
+    print("\n".join(plan.splitlines()[:8]))
+
+
+if __name__ == "__main__":
+    main()
