@@ -397,7 +397,7 @@ def explanation_required(item, unit_id, *, now=None) -> bool:
     """A unit past its deadline files an explanation before anything else (seed 000 art. 4(4))."""
     if item.status not in workflow.HANDLING or not item.is_overdue(_today(now)):
         return False
-    if not item.assignments.filter(unit_id=unit_id, state=Assignment.State.ACCEPTED).exists():
+    if not any(a.unit_id == unit_id and a.state == Assignment.State.ACCEPTED for a in item.assignments.all()):
         return False
     return not item.reports.filter(
         unit_id=unit_id, kind=Report.Kind.EXPLANATION, state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED],
