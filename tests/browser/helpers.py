@@ -13,6 +13,8 @@ PASSWORD = "duban-demo-2026"  # every demo person's (duban.orgs.demo.DEMO_PASSWO
 
 def nav(page: Page, label: str):
     """Follow a link of the top bar, unfolding the menu first on a phone."""
+    # Before the stylesheet has loaded the toggler shows at every width; ask once the page is styled.
+    page.wait_for_load_state("load")
     toggler = page.get_by_role("button", name="菜单")
     if toggler.is_visible():
         toggler.click()
