@@ -273,21 +273,26 @@ def reject_proposal(item_id, by, *, comment, version=None, now=None) -> Item:
     return item
 
 
-def next_number(org, year: int) -> int:
-    """Take the next number of the organisation's series; never duplicated or skipped.
+def take_next(series_model, **key) -> int:
+    """Take the next number of a series row (a model with `last`); never duplicated or skipped.
 
-    The series row is locked for the rest of the caller's transaction, so two approvals at the
-    same moment are serialised, and a rolled-back approval gives its number back.
+    The row is locked for the rest of the caller's transaction, so two takers at the same moment
+    are serialised, and a rolled-back transaction gives its number back.
     """
     try:
         with transaction.atomic():
-            NumberSeries.objects.get_or_create(org=org, year=year)
+            series_model.objects.get_or_create(**key)
     except IntegrityError:
         pass  # created by a concurrent transaction
-    series = NumberSeries.objects.select_for_update().get(org=org, year=year)
+    series = series_model.objects.select_for_update().get(**key)
     series.last += 1
     series.save(update_fields=["last"])
     return series.last
+
+
+def next_number(org, year: int) -> int:
+    """The next item number of the organisation's year: 督〔2026〕N号."""
+    return take_next(NumberSeries, org=org, year=year)
 
 
 def format_number(prefix: str, year: int, seq: int) -> str:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from duban.deadlines import services as deadlines
 from duban.items.models import Item, Report, Status
-from duban.items.services import record
+from duban.items.services import record, take_next
 from duban.orgs.models import Role, User
 
 from .models import FiredStep, LadderStep, Notice, NoticeSeries, Recipient
@@ -102,15 +102,7 @@ def describe(item, step, notice) -> str:
 
 
 def next_notice_number(org, kind: str, year: int) -> int:
-    try:
-        with transaction.atomic():
-            NoticeSeries.objects.get_or_create(org=org, kind=kind, year=year)
-    except IntegrityError:
-        pass
-    series = NoticeSeries.objects.select_for_update().get(org=org, kind=kind, year=year)
-    series.last += 1
-    series.save(update_fields=["last"])
-    return series.last
+    return take_next(NoticeSeries, org=org, kind=kind, year=year)
 
 
 def issue_notice(item, kind: str, *, now=None) -> Notice:

@@ -121,8 +121,9 @@ def test_co_unit_submits_input_to_lead_unit(world):
     item = world.item_in(S.IN_PROGRESS)
     svc.accept_as_co(item.id, world.liaison["co"], responsible_person="李四")
     world.file_report(item, Report.Kind.CO_INPUT, body="协办意见：同意方案", unit="co")
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidInput) as err:
         svc.draft_report(item.id, world.liaison["co"], kind=Report.Kind.COMPLETION, body="越权办结")
+    assert err.value.message == "本单位不能起草此类报告"
     assert item.reports.get(kind=Report.Kind.CO_INPUT).unit == world.units["co"]
 
 
