@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "duban.items",
     "duban.urging",
     "duban.notify",
+    "duban.ledgers",
     "duban.web",
     "duban.api",
 ]

@@ -1,0 +1,110 @@
+"""Reads of plans and their roll-ups. Leaf items are always read through ``items_visible_to``;
+the figures of a plan (counts and rates) are aggregates and count every leaf."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from duban.items.models import OPEN_STATUSES, Item, Status
+from duban.items.selectors import items_visible_to
+from duban.orgs.models import Role
+
+from .models import Plan, PlanNode
+
+DONE_STATUSES = (Status.CLOSED, Status.ARCHIVED)
+PLAN_READERS = (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER)
+
+
+def plans_visible_to(user) -> QuerySet[Plan]:
+    """The office and the leaders read their organisation's plans; units read their own items."""
+    if not user.is_authenticated or not user.org_id or user.role not in PLAN_READERS:
+        return Plan.objects.none()
+    return Plan.objects.filter(org_id=user.org_id)
+
+
+def can_edit_plans(user, plan: Plan | None = None) -> bool:
+    return (
+        user.is_authenticated and user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD)
+        and (plan is None or plan.org_id == user.org_id)
+    )
+
+
+def subtree_prefix(node: PlanNode | None) -> str:
+    return "" if node is None else node.path
+
+
+def leaf_items(plan: Plan, node: PlanNode | None = None) -> QuerySet[Item]:
+    """Every leaf item under ``node`` (the whole plan if None): one indexed range on the path."""
+    qs = Item.objects.filter(plan_node__plan=plan)
+    if node is not None:
+        qs = qs.filter(plan_node__path__startswith=node.path + ".")
+    return qs
+
+
+def rollup_items(item: Item) -> QuerySet[Item]:
+    """The leaves of every plan that decomposes ``item`` (e.g. an item received from the upper level)."""
+    return Item.objects.filter(plan_node__plan__source_item=item)
+
+
+def end_of_day(day: dt.date):
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def done_q(as_of: dt.date | None = None) -> Q:
+    """A leaf is done (已整改) when its item is closed, by the end of ``as_of`` if given."""
+    q = Q(status__in=DONE_STATUSES)
+    if as_of is not None:
+        q &= Q(closed_at__lt=end_of_day(as_of))
+    return q
+
+
+def rate(done: int, total: int) -> Decimal:
+    """Completion rate in per cent, two decimals, rounded half up: 170/193 → 88.08 (seed 003)."""
+    if not total:
+        return Decimal("0.00")
+    return (Decimal(done) * 100 / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Rollup:
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def under_way(self) -> int:
+        return self.total - self.done
+
+    @property
+    def rate(self) -> Decimal:
+        return rate(self.done, self.total)
+
+    def status_rows(self):
+        return [(Status(s).label, s, n) for s, n in sorted(self.by_status.items(), key=lambda kv: Status.values.index(kv[0]))]
+
+
+def rollup(items: QuerySet[Item], *, as_of: dt.date | None = None, today: dt.date | None = None) -> Rollup:
+    """Counts of a set of leaves in one aggregate query: total, done, overdue, and by state."""
+    today = today or timezone.localdate()
+    rows = items.order_by().values("status").annotate(
+        n=Count("id"),
+        done=Count("id", filter=done_q(as_of)),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+    )
+    r = Rollup()
+    for row in rows:
+        r.total += row["n"]
+        r.done += row["done"]
+        r.overdue += row["overdue"]
+        r.by_status[row["status"]] = row["n"]
+    return r
+
+
+def visible_leaves(user, plan: Plan) -> QuerySet[Item]:
+    return items_visible_to(user).filter(plan_node__plan=plan)
