@@ -108,3 +108,103 @@ def rollup(items: QuerySet[Item], *, as_of: dt.date | None = None, today: dt.dat
 
 def visible_leaves(user, plan: Plan) -> QuerySet[Item]:
     return items_visible_to(user).filter(plan_node__plan=plan)
+
+
+# --- the three lists ---------------------------------------------------------------------------
+
+@dataclass
+class LedgerFilters:
+    category: int | None = None
+    problem: int | None = None
+    deadline_class: str = ""
+    unit: int | None = None
+    leader: int | None = None
+    state: str = ""  # done | under_way | overdue
+    q: str = ""
+
+
+STATE_CHOICES = (("", "全部"), ("done", "已整改"), ("under_way", "正在整改"), ("overdue", "已超期"))
+
+
+def measure_nodes(user, plan: Plan, filters: LedgerFilters | None = None, *, today=None) -> QuerySet[PlanNode]:
+    """The measure (task) list: leaves the user may see, with everything the lists show joined."""
+    from django.db.models import Prefetch
+
+    from duban.items.models import Assignment
+
+    f = filters or LedgerFilters()
+    today = today or timezone.localdate()
+    qs = PlanNode.objects.filter(plan=plan, level=PlanNode.Level.MEASURE, item__in=items_visible_to(user))
+    if f.category:
+        cat = PlanNode.objects.filter(plan=plan, pk=f.category).values_list("path", flat=True).first()
+        qs = qs.filter(path__startswith=(cat or "-") + ".")
+    if f.problem:
+        qs = qs.filter(parent_id=f.problem)
+    if f.deadline_class:
+        qs = qs.filter(Q(deadline_class=f.deadline_class) | Q(deadline_class="", parent__deadline_class=f.deadline_class))
+    if f.unit:
+        qs = qs.filter(item__assignments__unit_id=f.unit)
+    if f.leader:
+        qs = qs.filter(item__responsible_leader_id=f.leader)
+    if f.state == "done":
+        qs = qs.filter(item__status__in=DONE_STATUSES)
+    elif f.state == "under_way":
+        qs = qs.exclude(item__status__in=DONE_STATUSES)
+    elif f.state == "overdue":
+        qs = qs.filter(item__status__in=OPEN_STATUSES, item__deadline__lt=today)
+    if f.q:
+        q = f.q.strip()[:100]
+        qs = qs.filter(Q(title__contains=q) | Q(item__content__contains=q) | Q(parent__title__contains=q))
+    return qs.select_related(
+        "item", "item__lead_unit", "item__responsible_leader", "parent", "parent__parent",
+    ).prefetch_related(
+        Prefetch("item__assignments", queryset=Assignment.objects.select_related("unit").order_by("id")),
+    ).distinct().order_by("path")
+
+
+@dataclass
+class ProblemRow:
+    node: PlanNode
+    category: PlanNode | None
+    measures: int = 0
+    done: int = 0
+    overdue: int = 0
+    leaders: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+
+    @property
+    def is_done(self) -> bool:
+        return self.measures > 0 and self.done == self.measures
+
+    @property
+    def rate(self) -> Decimal:
+        return rate(self.done, self.measures)
+
+
+def problem_rows(plan: Plan, *, as_of=None, today=None, category: int | None = None) -> list[ProblemRow]:
+    """The problem list: each problem's measures rolled up (one query for the counts, one for names)."""
+    today = today or timezone.localdate()
+    problems = PlanNode.objects.filter(plan=plan, level=PlanNode.Level.PROBLEM).select_related("parent").order_by("path")
+    if category:
+        cat = PlanNode.objects.filter(plan=plan, pk=category).values_list("path", flat=True).first()
+        problems = problems.filter(path__startswith=(cat or "-") + ".")
+    rows = {p.id: ProblemRow(p, p.parent) for p in problems}
+    leaves = leaf_items(plan)
+    counts = leaves.order_by().values("plan_node__parent_id").annotate(
+        n=Count("id"), done=Count("id", filter=done_q(as_of)),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+    )
+    for c in counts:
+        r = rows.get(c["plan_node__parent_id"])
+        if r:
+            r.measures, r.done, r.overdue = c["n"], c["done"], c["overdue"]
+    names = leaves.order_by("plan_node__parent_id", "lead_unit__order", "lead_unit_id").values_list(
+        "plan_node__parent_id", "lead_unit__name", "responsible_leader__full_name").distinct()
+    for pid, unit, leader in names:
+        r = rows.get(pid)
+        if r:
+            if unit and unit not in r.units:
+                r.units.append(unit)
+            if leader and leader not in r.leaders:
+                r.leaders.append(leader)
+    return list(rows.values())

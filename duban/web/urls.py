@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .views import items as v
+from .views import ledgers as lv
 from .views import notices
 
 urlpatterns = [
@@ -21,4 +22,16 @@ urlpatterns = [
     path("extensions/<int:request_id>/decide/", v.extension_decide, name="extension_decide"),
     path("files/<str:token>/", v.attachment_download, name="attachment_download"),
     path("notices/", notices.notice_list, name="notice_list"),
+    path("plans/", lv.plan_list, name="plan_list"),
+    path("plans/new/", lv.plan_create, name="plan_create"),
+    path("plans/import/", lv.plan_import, name="plan_import"),
+    path("plans/template.xlsx", lv.ledger_template, name="ledger_template"),
+    path("plans/jobs/<int:job_id>/", lv.ledger_job, name="ledger_job"),
+    path("plans/<int:plan_id>/", lv.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/export.xlsx", lv.plan_export, name="plan_export"),
+    path("plans/<int:plan_id>/report/", lv.plan_report, name="plan_report"),
+    path("plans/<int:plan_id>/report.docx", lv.plan_report, {"fmt": "docx"}, name="plan_report_docx"),
+    path("plans/<int:plan_id>/report.xlsx", lv.plan_report, {"fmt": "xlsx"}, name="plan_report_xlsx"),
+    path("plans/<int:plan_id>/batch/<str:kind>/", lv.plan_batch, name="plan_batch"),
+    path("plans/<int:plan_id>/add/<str:level>/", lv.plan_add, name="plan_add"),
 ]
