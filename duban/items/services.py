@@ -167,7 +167,9 @@ def _check_units(org, lead_unit, co_units) -> list:
     return co_units
 
 
-def _clean_draft(org, f: DraftFields, now) -> dict:
+def _clean_draft(org, f: DraftFields, now, *, proposal=None) -> dict:
+    """The draft's fields, checked. ``proposal``: the (deadline, rule) ``propose_deadline`` gives for
+    this kind and urgency today, when the caller checks many drafts at once (a ledger import)."""
     title = _text(f.title, "标题", max_length=MAX_TITLE)
     content = _text(f.content, "内容与要求")
     if f.kind not in ItemKind.values:
@@ -178,7 +180,7 @@ def _clean_draft(org, f: DraftFields, now) -> dict:
     leader = f.responsible_leader
     if leader is None or leader.org_id != org.id or leader.role not in LEADER_ROLES:
         raise InvalidInput("请选择本组织的分管领导", "responsible_leader")
-    proposed, rule = deadlines.propose_deadline(org, f.kind, f.urgency, _today(now))
+    proposed, rule = proposal or deadlines.propose_deadline(org, f.kind, f.urgency, _today(now))
     reason = _text(f.deadline_override_reason, "调整时限理由", required=False, max_length=500)
     if f.deadline:
         deadline = _date(f.deadline, "办理时限")

@@ -252,6 +252,8 @@ def check_rows(org, params: PlanParams, rows: list[Row], *, now=None, progress=N
     """Check every row; collect every error rather than stopping at the first."""
     now = now or timezone.now()
     directory = Directory(org)
+    # Every row is the same kind and urgency: the rule's proposal is the same for all of them.
+    proposal = deadlines.propose_deadline(org, params.item_kind, "normal", timezone.localdate(now))
     errors: list[RowError] = []
     clean: list[CleanRow] = []
     last = {"category": "", "problem": "", "problem_no": None}
@@ -375,7 +377,7 @@ def check_rows(org, params: PlanParams, rows: list[Row], *, now=None, progress=N
                 deadline_override_reason="按整改台账时限", source_text=f"{params.title}：问题{problem_no}",
             )
             try:
-                draft = _clean_draft(org, fields, now)
+                draft = _clean_draft(org, fields, now, proposal=proposal)
             except InvalidInput as e:
                 label = {"lead_unit": "lead_unit", "co_units": "co_units", "responsible_leader": "leader",
                          "deadline": "deadline", "content": "measure", "title": "measure"}.get(e.field or "", "measure")
