@@ -143,7 +143,9 @@ def measure_nodes(user, plan: Plan, filters: LedgerFilters | None = None, *, tod
     if f.deadline_class:
         qs = qs.filter(Q(deadline_class=f.deadline_class) | Q(deadline_class="", parent__deadline_class=f.deadline_class))
     if f.unit:
-        qs = qs.filter(item__assignments__unit_id=f.unit)
+        from django.db.models import Exists, OuterRef
+
+        qs = qs.filter(Exists(Assignment.objects.filter(item_id=OuterRef("item_id"), unit_id=f.unit)))
     if f.leader:
         qs = qs.filter(item__responsible_leader_id=f.leader)
     if f.state == "done":
@@ -159,7 +161,7 @@ def measure_nodes(user, plan: Plan, filters: LedgerFilters | None = None, *, tod
         "item", "item__lead_unit", "item__responsible_leader", "parent", "parent__parent",
     ).prefetch_related(
         Prefetch("item__assignments", queryset=Assignment.objects.select_related("unit").order_by("id")),
-    ).distinct().order_by("path")
+    ).order_by("path")
 
 
 @dataclass

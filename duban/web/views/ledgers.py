@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from .. import ledger_forms as forms
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PAGE_SIZE = 200  # a printed page of the measure lists; the whole ledger prints from the Excel export
 TABS = (("problems", "问题清单"), ("measures", "任务清单"), ("responsibility", "责任清单"), ("tree", "分解结构"))
 
 
@@ -167,7 +169,11 @@ def plan_detail(request, plan_id):
             rows = [r for r in rows if f.q in r.node.title]
         context["problems"] = rows
     elif tab in ("measures", "responsibility"):
-        context["nodes"] = selectors.measure_nodes(request.user, plan, f, today=today)
+        page = Paginator(selectors.measure_nodes(request.user, plan, f, today=today), PAGE_SIZE)
+        context["nodes"] = context["page"] = page.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
     else:
         context["tree"] = PlanNode.objects.filter(plan=plan).select_related("item").order_by("path")
         if context["can_edit"]:
