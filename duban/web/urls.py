@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from .views import exports
 from .views import items as v
 from .views import ledgers as lv
 from .views import notices
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", v.worklist, name="worklist"),
     path("items/", v.item_list, name="item_list"),
     path("items/export.csv", v.item_export, name="item_export"),
+    path("items/export.xlsx", exports.item_export_xlsx, name="item_export_xlsx"),
     path("items/urge/", v.urge_selected, name="urge_selected"),
     path("items/new/", v.item_create, name="item_create"),
     path("items/deadline-preview/", v.deadline_preview, name="deadline_preview"),
