@@ -55,7 +55,7 @@ def create_demo_plan(org, *, now=None) -> Plan | None:
             svc.accept_as_co(item.id, liaisons[a.unit_id], responsible_person=liaisons[a.unit_id].full_name, now=when)
         if not r["done"]:
             continue
-        at = when + dt.timedelta(days=5 + n % 60)
+        at = when + dt.timedelta(days=5 + n % 20)  # before the earliest (one-month) deadline
         report = svc.draft_report(item.id, lly, kind=Report.Kind.COMPLETION, body="已按整改措施完成，相关制度已印发。", now=at)
         svc.send_report_to_head(report.id, lly, now=at)
         svc.approve_report(report.id, fzr, comment="同意报送。", now=at)

@@ -89,7 +89,8 @@ class PlanNode(models.Model):
         PROBLEM = "problem", "问题"
         MEASURE = "measure", "措施"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
+    # No index of its own: the (plan, path) unique index starts with plan_id.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes", db_index=False)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     level = models.CharField("层级", max_length=10, choices=Level.choices)
     path = models.CharField(max_length=60, help_text="00001.00035.00002: one segment per level")
@@ -103,16 +104,14 @@ class PlanNode(models.Model):
         verbose_name = verbose_name_plural = "分解节点"
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "path"], name="plan_node_path_unique"),
+            # One index for uniqueness and for subtrees: `plan_id = ? AND path LIKE 'p%'` is a range
+            # on it, the pattern opclass letting PostgreSQL use it whatever the collation.
+            models.UniqueConstraint(fields=["plan", "path"], name="plan_node_path_unique",
+                                    opclasses=["int8_ops", "varchar_pattern_ops"]),
             models.CheckConstraint(
                 condition=models.Q(level="measure", item__isnull=False) | ~models.Q(level="measure"),
                 name="measure_is_an_item",
             ),
-        ]
-        indexes = [
-            # A subtree is `plan_id = ? AND path LIKE 'p%'`: the pattern opclass lets PostgreSQL use
-            # the index for the prefix whatever the database's collation.
-            models.Index(fields=["plan", "path"], name="plan_node_subtree", opclasses=["int8_ops", "varchar_pattern_ops"]),
         ]
 
     def __str__(self):
