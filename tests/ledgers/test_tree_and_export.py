@@ -13,7 +13,7 @@ from duban.items.errors import InvalidInput, PermissionDenied
 from duban.items.models import Item, Status
 from duban.ledgers import exporting, importing, selectors, services
 from duban.ledgers.columns import COLUMNS, IMPORTABLE
-from duban.ledgers.models import LedgerJob, PlanNode
+from duban.ledgers.models import LedgerJob, Plan, PlanNode
 
 from .conftest import ledger_file, params, row
 
@@ -197,3 +197,23 @@ def test_import_through_the_pages_shows_progress_then_the_result(client, world):
     page = client.get(r.headers["Location"]).content.decode()
     assert "已导入 1 个问题、1 条措施" in page
     assert "页面导入" in client.get(reverse("plan_list")).content.decode()
+
+
+def test_an_item_is_decomposed_into_a_plan_under_it(client, world, now):
+    """分解立项 of one item (e.g. received from the upper level): its leaves roll up to it."""
+    from duban.ledgers.selectors import rollup, rollup_items
+
+    item = world.item_in(Status.IN_PROGRESS)
+    client.force_login(world.supervisor)
+    url = reverse("plan_create") + f"?item={item.id}"
+    assert item.title in client.get(url).content.decode()
+    r = client.post(url, {"title": "分解方案", "kind": "document", "item_kind": "annual_key_task",
+                          "start_date": "2026-11-24", "source_text": ""})
+    plan = Plan.objects.get(title="分解方案")
+    assert r.status_code == 302 and plan.source_item == item
+    problem = services.add_problem(plan.id, world.supervisor, title="任务一")
+    services.add_measure(plan.id, world.supervisor, problem=problem, fields=world.fields(deadline=None),
+                         deadline_class="one_month", now=now)
+    assert rollup(rollup_items(item)).total == 1
+    client.force_login(world.liaison["lead"])
+    assert client.get(url).status_code == 404

@@ -76,17 +76,27 @@ def plan_list(request):
 def plan_create(request):
     if not selectors.can_edit_plans(request.user):
         raise Http404
-    form = forms.PlanForm(request.POST or None)
+    # 分解立项 of an item (e.g. one received from the upper level): the plan hangs under it.
+    source = None
+    if request.GET.get("item"):
+        from duban.items.selectors import get_visible_item
+
+        source = get_visible_item(request.user, request.GET["item"])
+        if source is None or source.org_id != request.user.org_id:
+            raise Http404
+    initial = {"title": f"{source.title}任务分解", "kind": Plan.Kind.DOCUMENT, "item_kind": source.kind,
+               "source_text": f"{source.number} {source.title}".strip()} if source else None
+    form = forms.PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            params = services.clean_params(request.user.org, **form.cleaned_data)
+            params = services.clean_params(request.user.org, source_item=source, **form.cleaned_data)
             plan = services.create_plan(request.user.org, request.user, params)
         except DomainError as err:
             _errors_to(form, err)
         else:
             messages.success(request, "方案已建立，请添加类别、问题和整改措施，或导入台账")
             return redirect("plan_detail", plan.id)
-    return render(request, "web/plan_form.html", {"form": form})
+    return render(request, "web/plan_form.html", {"form": form, "source": source})
 
 
 @login_required
