@@ -22,6 +22,7 @@ from duban.ledgers import exporting, report, selectors, services
 from duban.ledgers.models import LedgerJob, Plan, PlanNode
 
 from .. import ledger_forms as forms
+from .items import _apply_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -40,13 +41,6 @@ def _plan(request, plan_id) -> Plan:
     if plan is None:
         raise Http404
     return plan
-
-
-def _errors_to(form, err: DomainError):
-    if err.field and err.field in form.fields:
-        form.add_error(err.field, err.message)
-    else:
-        form.add_error(None, err.message)
 
 
 @login_required
@@ -92,7 +86,7 @@ def plan_create(request):
             params = services.clean_params(request.user.org, source_item=source, **form.cleaned_data)
             plan = services.create_plan(request.user.org, request.user, params)
         except DomainError as err:
-            _errors_to(form, err)
+            _apply_error(form, err)
         else:
             messages.success(request, "方案已建立，请添加类别、问题和整改措施，或导入台账")
             return redirect("plan_detail", plan.id)
@@ -111,7 +105,7 @@ def plan_import(request):
             params = services.clean_params(request.user.org, **data)
             job = services.start_import(request.user.org, request.user, uploaded, params)
         except DomainError as err:
-            _errors_to(form, err)
+            _apply_error(form, err)
         else:
             return redirect("ledger_job", job.id)
     return render(request, "web/plan_import.html", {"form": form})
