@@ -136,6 +136,8 @@ def test_a_secret_measure_stays_out_of_other_peoples_lists_and_exports(client, w
     client.force_login(world.leader)  # not named on the secret measure
     page = client.get(reverse("plan_detail", args=[plan.id]), {"tab": "measures"}).content.decode()
     assert "公开措施" in page and "涉密措施" not in page
+    page = client.get(reverse("plan_detail", args=[plan.id]), {"tab": "tree"}).content.decode()
+    assert "公开措施" in page and "涉密措施" not in page
     wb = load_workbook(io.BytesIO(client.get(reverse("plan_export", args=[plan.id])).content))
     texts = [c for r in wb.active.iter_rows(values_only=True) for c in r if isinstance(c, str)]
     assert "公开措施" in texts and "涉密措施" not in texts

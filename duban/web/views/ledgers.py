@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from duban.items.errors import DomainError
 from duban.items.models import OPEN_STATUSES, Item
+from duban.items.selectors import items_visible_to
 from duban.items.services import DraftFields
 from duban.ledgers import exporting, report, selectors, services
 from duban.ledgers.models import LedgerJob, Plan, PlanNode
@@ -179,7 +180,11 @@ def plan_detail(request, plan_id):
         query.pop("page", None)
         context["query"] = query.urlencode()
     else:
-        context["tree"] = PlanNode.objects.filter(plan=plan).select_related("item").order_by("path")
+        # A measure is an item: the tree shows it only to who may see the item (drafts, secret items),
+        # as the lists do.
+        tree = PlanNode.objects.filter(plan=plan).filter(
+            Q(item__isnull=True) | Q(item__in=items_visible_to(request.user)))
+        context["tree"] = tree.select_related("item").order_by("path")
         if context["can_edit"]:
             context["category_form"] = forms.CategoryForm()
             context["problem_form"] = forms.ProblemForm(plan)
