@@ -38,10 +38,13 @@ class LedgerFilterForm(Form):
     deadline_class = forms.ChoiceField(label="整改时限", required=False, choices=[("", "全部时限")] + list(DeadlineClass.choices))
     unit = forms.ModelChoiceField(label="责任单位", required=False, queryset=None, empty_label="全部责任单位")
     leader = forms.ModelChoiceField(label="牵头领导", required=False, queryset=User.objects.none(), empty_label="全部牵头领导")
-    state = forms.ChoiceField(label="整改状态", required=False, choices=STATE_CHOICES)
+    state = forms.ChoiceField(label="整改状态", required=False, choices=[("", "全部状态")] + list(STATE_CHOICES[1:]))
+    # Set by a problem's link in the problem list: the measures of that one problem.
+    problem = forms.ModelChoiceField(required=False, queryset=PlanNode.objects.none(), widget=forms.HiddenInput)
 
     def __init__(self, plan, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["problem"].queryset = PlanNode.objects.filter(plan=plan, level=PlanNode.Level.PROBLEM)
         self.fields["category"].queryset = PlanNode.objects.filter(plan=plan, level=PlanNode.Level.CATEGORY)
         self.fields["category"].label_from_instance = lambda n: f"{n.number}. {n.title[:30]}"
         self.fields["unit"].queryset = units_of(plan.org)

@@ -136,7 +136,7 @@ def _filters(plan, request):
         f = selectors.LedgerFilters(
             category=d["category"].id if d["category"] else None, deadline_class=d["deadline_class"],
             unit=d["unit"].id if d["unit"] else None, leader=d["leader"].id if d["leader"] else None,
-            state=d["state"], q=d["q"],
+            state=d["state"], q=d["q"], problem=d["problem"].id if d["problem"] else None,
         )
     return form, f
 
@@ -159,6 +159,7 @@ def plan_detail(request, plan_id):
         "pending": services.batch_candidates(plan, LedgerJob.Kind.APPROVE).count(),
         "jobs": plan.jobs.exclude(kind=LedgerJob.Kind.IMPORT)[:3],
         "query": request.GET.urlencode(),
+        "problem": form.cleaned_data.get("problem") if form.is_bound and form.is_valid() else None,
     }
     if tab == "problems":
         rows = selectors.problem_rows(plan, today=today, category=f.category)
@@ -184,11 +185,17 @@ def plan_detail(request, plan_id):
         # as the lists do.
         tree = PlanNode.objects.filter(plan=plan).filter(
             Q(item__isnull=True) | Q(item__in=items_visible_to(request.user)))
-        context["tree"] = tree.select_related("item").order_by("path")
+        context["tree"] = list(tree.select_related("item", "item__lead_unit").order_by("path"))
         if context["can_edit"]:
-            context["category_form"] = forms.CategoryForm()
-            context["problem_form"] = forms.ProblemForm(plan)
-            context["measure_form"] = forms.MeasureForm(plan)
+            # Three forms on one page: each its own ids, or the labels of one point into another.
+            # One decomposes top down: the next problem goes under the last category, the next
+            # measure under the last problem.
+            last = {n.level: n for n in context["tree"]}
+            context["category_form"] = forms.CategoryForm(auto_id="category_%s")
+            context["problem_form"] = forms.ProblemForm(plan, auto_id="problem_%s",
+                                                        initial={"category": last.get(PlanNode.Level.CATEGORY)})
+            context["measure_form"] = forms.MeasureForm(plan, auto_id="measure_%s",
+                                                        initial={"problem": last.get(PlanNode.Level.PROBLEM)})
     return render(request, "web/plan_detail.html", context)
 
 
