@@ -213,8 +213,8 @@ def plan_export(request, plan_id):
 @login_required
 def plan_report(request, plan_id, fmt="html"):
     plan = _plan(request, plan_id)
-    form = forms.ReportDateForm(request.GET or None)
     as_of = timezone.localdate()
+    form = forms.ReportDateForm(request.GET or None, initial={"as_of": as_of})
     if form.is_valid() and form.cleaned_data["as_of"]:
         as_of = form.cleaned_data["as_of"]
     r = report.progress_report(plan, as_of)
