@@ -12,7 +12,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "org", "kind", "parent", "order", "is_active"]
+    list_display = ["name", "org", "kind", "parent", "org_link", "order", "is_active"]
     list_filter = ["org", "kind", "is_active"]
     search_fields = ["name", "short_name"]
 

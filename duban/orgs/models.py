@@ -3,9 +3,14 @@
 An ``Organization`` is one body that runs its own supervision work (a municipal government, a
 district, a company); it owns a tree of ``Unit`` (its departments and lower levels) and one series
 of item numbers per year. Every ``User`` belongs to one organisation and, except leaders, one unit.
+
+Supervision runs level by level (一级抓一级, seed 001 arts. 3 and 5): a unit of kind district or
+company may stand for a lower ``Organization`` of its own (``Unit.org_link``), whose supervision
+office then receives, in that unit's name, the work the upper level sends down (``acting.py``).
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -44,6 +49,13 @@ class Unit(models.Model):
     )
     order = models.PositiveIntegerField("排序", default=100)
     is_active = models.BooleanField("启用", default=True)
+    org_link = models.OneToOneField(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="upper_unit",
+        verbose_name="对应下级组织",
+        help_text="下级政府或企业在本系统中有自己的组织时填写：交办给本单位的事项由该组织的督查室签收、办理和报告",
+    )
+
+    LINKABLE_KINDS = (Kind.DISTRICT, Kind.COMPANY)
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"
@@ -52,6 +64,27 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        self.check_org_link()
+
+    def check_org_link(self):
+        """A unit stands only for a lower organisation of its own organisation (一级抓一级: the
+        link never skips a level or points sideways), and only a district or a company does."""
+        if self.org_link_id is None:
+            return
+        if self.kind not in self.LINKABLE_KINDS:
+            raise ValidationError({"org_link": "只有“下级政府”或“企业”类型的单位可以对应下级组织"})
+        parent_id = Organization.objects.filter(pk=self.org_link_id).values_list("parent_id", flat=True).first()
+        if self.org_id is None or parent_id != self.org_id:
+            raise ValidationError({"org_link": "对应的下级组织的上级组织须为本单位所属组织"})
+
+    def save(self, *args, **kwargs):
+        # Checked on every save, not only in forms: a wrong link would let one organisation's
+        # office act on another's items.
+        self.check_org_link()
+        super().save(*args, **kwargs)
 
     @property
     def is_office(self) -> bool:

@@ -1,0 +1,91 @@
+"""Who acts for which unit: the one place that answers "is this person this unit's liaison, or
+its head?".
+
+Supervision runs level by level (一级抓一级, seed 001 art. 3; 分级负责, art. 5: each level
+"负责对上级督促检查工作的落实"). When the upper organisation assigns an item to a unit that stands
+for a lower organisation (``Unit.org_link``: the city's unit "东城区人民政府" stands for the
+district's own organisation), nobody in the city answers for that unit: the district's supervision
+office does, in the unit's roles and through the same procedure as any unit:
+
+- the district's supervisors and its office head act as the unit's liaison (签收, reports, extension
+  requests, registering the item in the district's own series);
+- the district's office head acts as the unit's head (审签 of the reports going up).
+
+Everything that used to compare ``user.unit_id`` with a unit and ``user.role`` with liaison or
+head asks this module instead: the workflow's predicates, the services, the selectors, urging and
+notifications. The upper office's own rights (``office``, ``responsible_leader``) are untouched:
+they still require the item's organisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from .models import UNIT_ROLES, Role, Unit, User
+
+LINKED_LIAISON_ROLES = (Role.SUPERVISOR, Role.OFFICE_HEAD)
+LINKED_HEAD_ROLES = (Role.OFFICE_HEAD,)
+
+
+@dataclass(frozen=True)
+class Acting:
+    """The units a person answers for, by capacity (unit ids)."""
+
+    liaison: frozenset[int] = frozenset()  # as 联络员: signs for items, drafts and files reports
+    head: frozenset[int] = frozenset()  # as 单位负责人: approves (审签) the unit's reports
+    member: frozenset[int] = frozenset()  # whose items the person sees as a unit
+    linked: frozenset[int] = frozenset()  # of these, units of the upper organisation standing for the person's own
+
+    @property
+    def units(self) -> frozenset[int]:
+        return self.liaison | self.head | self.member
+
+
+NOBODY = Acting()
+
+
+def linked_unit_id(org_id) -> int | None:
+    """The unit of the upper organisation that stands for this organisation, if any."""
+    if not org_id:
+        return None
+    return Unit.objects.filter(org_link_id=org_id).values_list("id", flat=True).first()
+
+
+def acting_for(user) -> Acting:
+    """The units ``user`` answers for. Read once per user object (one request, one service call
+    chain): only the lower office's people cost a query."""
+    if not getattr(user, "is_authenticated", False):
+        return NOBODY
+    cached = user.__dict__.get("_acting")
+    if cached is not None:
+        return cached
+    own = frozenset([user.unit_id]) if user.unit_id and user.role in UNIT_ROLES else frozenset()
+    linked = frozenset()
+    if user.role in LINKED_LIAISON_ROLES:
+        unit_id = linked_unit_id(user.org_id)
+        linked = frozenset([unit_id]) if unit_id else frozenset()
+    result = Acting(
+        liaison=(own if user.role == Role.LIAISON else frozenset()) | linked,
+        head=(own if user.role == Role.UNIT_HEAD else frozenset()) | (linked if user.role in LINKED_HEAD_ROLES else frozenset()),
+        member=own | linked,
+        linked=linked,
+    )
+    user.__dict__["_acting"] = result
+    return result
+
+
+def forget(user) -> None:
+    """Drop the cached answer (after a unit's link changed under a live user object)."""
+    user.__dict__.pop("_acting", None)
+
+
+def people_acting_for(unit_ids, *, liaison=True, head=True) -> QuerySet[User]:
+    """The people who answer for these units as liaison and/or head: the units' own liaisons and
+    heads, and for a linked unit the lower organisation's office (the reverse of ``acting_for``)."""
+    unit_roles = [Role.LIAISON] * liaison + [Role.UNIT_HEAD] * head
+    office_roles = list(LINKED_LIAISON_ROLES) * liaison + list(LINKED_HEAD_ROLES) * head
+    return User.objects.filter(
+        Q(unit_id__in=unit_ids, role__in=unit_roles) | Q(org__upper_unit__in=unit_ids, role__in=set(office_roles))
+    )
