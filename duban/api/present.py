@@ -147,7 +147,7 @@ def item_detail(user, item: Item) -> dict:
     root = api_root()
     assignments = list(item.assignments.all())
     reports = selectors.reports_visible_on(user, item).prefetch_related("attachments__uploaded_by")
-    mine = any(a.unit_id == user.unit_id for a in assignments) if user.unit_id else False
+    mine = workflow.acting_assignment(user, item)
     return {
         **item_summary(item),
         "content": item.content, "source_text": item.source_text, "drafter": person_ref(item.drafter),
@@ -165,7 +165,7 @@ def item_detail(user, item: Item) -> dict:
             for a in assignments
         ],
         "actions": [_action(t, root, item=item.id) for t in selectors.actions_for(user, item)],
-        "explanation_required": mine and services.explanation_required(item, user.unit_id),
+        "explanation_required": mine is not None and services.explanation_required(item, mine.unit_id),
         "reports": [report(user, item, r, root) for r in reports],
         "extension_requests": [
             extension_request(e) for e in item.extension_requests.select_related("unit", "requested_by", "decided_by")

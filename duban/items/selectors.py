@@ -10,17 +10,23 @@ from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from duban.orgs.acting import acting_for
 from duban.orgs.models import Role
 
 from . import workflow
 from .models import OPEN_STATUSES, Assignment, Attachment, ExtensionRequest, Item, Report, Status
 
 UNREGISTERED = (Status.DRAFT, Status.PENDING_APPROVAL)
+ORG_WIDE_ROLES = (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER)
 
 
 def items_visible_to(user) -> QuerySet[Item]:
     """Office and leaders see all the organisation's items; a unit sees the items it is lead or
-    co-unit of; a secret item only the people named on it and the office head (seed 002 art. 7(5))."""
+    co-unit of; a secret item only the people named on it and the office head (seed 002 art. 7(5)).
+
+    A lower organisation's office also sees, as its unit in the upper organisation, the upper
+    items assigned to that unit, and nothing else of the upper organisation; the upper office sees
+    nothing of the lower organisation's own items (一级抓一级, seed 001 arts. 3, 5)."""
     if not user.is_authenticated or not user.org_id:
         return Item.objects.none()
     qs = Item.objects.filter(org_id=user.org_id)
@@ -34,7 +40,7 @@ def items_visible_to(user) -> QuerySet[Item]:
     else:
         return Item.objects.none()
     if user.role != Role.OFFICE_HEAD:
-        if user.role in (Role.SUPERVISOR, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):
+        if user.role in ORG_WIDE_ROLES:
             # Nothing else narrows these users' lists: an uncorrelated IN over the (few) secret items
             # they are named on is costed and run once, where EXISTS is costed once per row.
             named = Item.named_people.through.objects.filter(user_id=user.id, item__is_secret=True).values("item_id")
@@ -42,7 +48,19 @@ def items_visible_to(user) -> QuerySet[Item]:
         else:
             named = Item.named_people.through.objects.filter(item_id=OuterRef("pk"), user_id=user.id)
             qs = qs.filter(Q(is_secret=False) | Q(Exists(named)) | Q(drafter_id=user.id))
+    linked = acting_for(user).linked
+    if linked:
+        qs = Item.objects.filter(Q(pk__in=qs.values("pk")) | _received_q(user, linked))
     return qs
+
+
+def _received_q(user, linked) -> Q:
+    """Upper items assigned to the unit standing for the user's organisation, once registered; a
+    secret one only if the user is named on it (the office head of the lower level is not the
+    office head of the upper level)."""
+    assigned = Assignment.objects.filter(item=OuterRef("pk"), unit_id__in=linked)
+    named = Item.named_people.through.objects.filter(item_id=OuterRef("pk"), user_id=user.id)
+    return Q(Exists(assigned)) & ~Q(status__in=UNREGISTERED) & (Q(is_secret=False) | Q(Exists(named)))
 
 
 def with_list_columns(qs: QuerySet[Item]) -> QuerySet[Item]:
@@ -123,46 +141,52 @@ def worklist(user, *, now=None) -> list[tuple[str, str, QuerySet[Item]]]:
     """Exactly the items waiting for this user's action, by kind of action, with counts."""
     today = timezone.localdate(now or timezone.now())
     visible = items_visible_to(user)
+    acting = acting_for(user)
     buckets: dict[str, QuerySet[Item]] = {}
     if user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD):
-        buckets["drafts"] = visible.filter(status=Status.DRAFT, drafter=user)
-        buckets["to_reassign"] = visible.filter(status=Status.DECLINED)
-        buckets["to_review"] = visible.filter(status=Status.UNDER_REVIEW)
+        # The office's own organisation only: upper items it handles as a unit are a unit's work.
+        own = visible.filter(org_id=user.org_id)
+        buckets["drafts"] = own.filter(status=Status.DRAFT, drafter=user)
+        buckets["to_reassign"] = own.filter(status=Status.DECLINED)
+        buckets["to_review"] = own.filter(status=Status.UNDER_REVIEW)
         pending_ext = ExtensionRequest.objects.filter(item=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
-        buckets["extensions"] = visible.filter(Exists(pending_ext))
-        buckets["to_archive"] = visible.filter(status=Status.CLOSED)
+        buckets["extensions"] = own.filter(Exists(pending_ext))
+        buckets["to_archive"] = own.filter(status=Status.CLOSED)
     if user.role in (Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):
         mine = visible if user.role == Role.PRINCIPAL_LEADER else visible.filter(responsible_leader=user)
         if user.role == Role.PRINCIPAL_LEADER:
             mine = visible.filter(Q(responsible_leader=user) | Q(responsible_leader__isnull=True))
         buckets["to_approve"] = mine.filter(status=Status.PENDING_APPROVAL)
         buckets["to_decide"] = mine.filter(status=Status.PENDING_LEADER)
-    if user.role == Role.LIAISON and user.unit_id:
+    if acting.liaison:
+        # The unit's liaison, or the lower office answering for the unit that stands for it.
+        units = acting.liaison
+
         def mine(**kw):
-            return Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=user.unit_id, **kw))
+            return Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id__in=units, **kw))
 
         buckets["to_accept"] = visible.filter(
-            Q(status=Status.ASSIGNED, lead_unit_id=user.unit_id) | Q(mine(role=Assignment.Role.CO, state=Assignment.State.PENDING))
+            Q(status=Status.ASSIGNED, lead_unit_id__in=units) | Q(mine(role=Assignment.Role.CO, state=Assignment.State.PENDING))
         ).exclude(status__in=[Status.CLOSED, Status.ARCHIVED])
         buckets["explanation"] = visible.filter(status__in=OPEN_STATUSES, deadline__lt=today).exclude(
             Exists(Report.objects.filter(
-                item=OuterRef("pk"), unit_id=user.unit_id, kind=Report.Kind.EXPLANATION,
+                item=OuterRef("pk"), unit_id__in=units, kind=Report.Kind.EXPLANATION,
                 state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED], submitted_at__date__gt=OuterRef("deadline"),
             ))
         ).filter(mine(state=Assignment.State.ACCEPTED))
         buckets["reports_to_submit"] = visible.filter(
-            Exists(Report.objects.filter(item=OuterRef("pk"), unit_id=user.unit_id, state=Report.State.APPROVED))
+            Exists(Report.objects.filter(item=OuterRef("pk"), unit_id__in=units, state=Report.State.APPROVED))
         )
-        buckets["handling"] = visible.filter(status=Status.IN_PROGRESS, lead_unit_id=user.unit_id)
+        buckets["handling"] = visible.filter(status=Status.IN_PROGRESS, lead_unit_id__in=units)
         buckets["co_input"] = visible.filter(status=Status.IN_PROGRESS).filter(
             mine(role=Assignment.Role.CO, state=Assignment.State.ACCEPTED)
         ).exclude(Exists(Report.objects.filter(
-            item=OuterRef("pk"), unit_id=user.unit_id, kind=Report.Kind.CO_INPUT,
+            item=OuterRef("pk"), unit_id__in=units, kind=Report.Kind.CO_INPUT,
             state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED],
         )))
-    if user.role == Role.UNIT_HEAD and user.unit_id:
+    if acting.head:
         buckets["reports_to_sign"] = visible.filter(
-            Exists(Report.objects.filter(item=OuterRef("pk"), unit_id=user.unit_id, state=Report.State.AWAITING_HEAD))
+            Exists(Report.objects.filter(item=OuterRef("pk"), unit_id__in=acting.head, state=Report.State.AWAITING_HEAD))
         )
     return [(key, WORKLIST_LABELS[key], with_list_columns(qs)) for key, qs in buckets.items()]
 
@@ -175,14 +199,15 @@ def actions_for(user, item) -> list[workflow.Transition]:
 
 def reports_visible_on(user, item) -> QuerySet[Report]:
     """The office, leaders and the lead unit see every filed report; a unit sees its own drafts;
-    a co-unit sees only its own reports."""
+    a co-unit sees only its own reports. A lower office on an upper item is that item's unit."""
     qs = item.reports.select_related("unit", "author", "head").prefetch_related("attachments")
     filed = Q(state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED, Report.State.RETURNED])
-    if user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):
+    if user.role in ORG_WIDE_ROLES and user.org_id == item.org_id:
         return qs.filter(filed)
-    if user.unit_id == item.lead_unit_id:
-        return qs.filter(filed | Q(unit_id=user.unit_id))
-    return qs.filter(unit_id=user.unit_id)
+    units = acting_for(user).units
+    if item.lead_unit_id in units:
+        return qs.filter(filed | Q(unit_id__in=units))
+    return qs.filter(unit_id__in=units)
 
 
 def attachment_for_download(user, attachment_id) -> Attachment | None:
@@ -199,11 +224,10 @@ def can_upload(user, item, report=None) -> bool:
     if item.status == Status.ARCHIVED:
         return False
     if report is not None:
-        return (
-            report.state == Report.State.DRAFT and user.unit_id == report.unit_id and user.role == Role.LIAISON
-        )
+        return report.state == Report.State.DRAFT and report.unit_id in acting_for(user).liaison
     return workflow.is_office(user, item) and item.status != Status.CLOSED
 
 
 def status_counts(qs: QuerySet[Item]) -> dict[str, int]:
     return dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+

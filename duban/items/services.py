@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from duban.deadlines import services as deadlines
+from duban.orgs.acting import acting_for, people_acting_for
 from duban.orgs.models import LEADER_ROLES, Role, Unit, User
 
 from . import workflow
@@ -326,9 +327,10 @@ def approve_proposal(item_id, by, *, version=None, comment="", now=None) -> Item
 
 
 def _name_people(item):
-    """Who may see a secret item: drafter, leader, and the heads and liaisons of its units."""
+    """Who may see a secret item: drafter, leader, and the heads and liaisons of its units (for a
+    unit standing for a lower organisation, that organisation's office)."""
     unit_ids = [a.unit_id for a in item.assignments.all()]
-    people = list(User.objects.filter(unit_id__in=unit_ids, role__in=[Role.LIAISON, Role.UNIT_HEAD]))
+    people = list(people_acting_for(unit_ids))
     item.named_people.add(item.drafter, *people)
     if item.responsible_leader_id:
         item.named_people.add(item.responsible_leader)
@@ -337,7 +339,9 @@ def _name_people(item):
 # --- assignment ----------------------------------------------------------------------------------
 
 def _my_assignment(item, user) -> Assignment:
-    return item.assignments.get(unit_id=user.unit_id)
+    """The assignment of the unit the user answers for as liaison (own unit, or the unit standing
+    for the user's organisation); the declaration has already admitted the user."""
+    return item.assignments.select_related("unit").get(unit_id__in=acting_for(user).liaison)
 
 
 def _sign_for(action, item_id, by, responsible_person, responsible_phone, version, now) -> Item:
@@ -723,7 +727,8 @@ def _tell_units(item, *, kind, title, body, now=None):
     """The liaisons and heads of the item's units, in their inbox and chosen channels."""
     from duban.notify.services import notify
 
-    people = User.objects.filter(unit__assignments__item=item, role__in=[Role.LIAISON, Role.UNIT_HEAD], is_active=True)
+    unit_ids = item.assignments.values("unit_id")
+    people = people_acting_for(unit_ids).filter(is_active=True)
     notify(list(people), kind=kind, title=title, body=body, item=item, now=now)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from duban.orgs.acting import acting_for
 from duban.orgs.models import Role
 
 from .models import Assignment, Status
@@ -88,18 +89,30 @@ BY_ACTION = {t.action: t for t in TRANSITIONS}
 
 
 # --- who is who on an item ---------------------------------------------------------------------
+#
+# A unit's part (liaison, head) is played by its own people or, for a unit standing for a lower
+# organisation, by that organisation's office (``orgs.acting``; 一级抓一级, seed 001 arts. 3, 5).
+# The office's and the leaders' parts stay with the item's own organisation.
 
 def _same_org(user, item) -> bool:
     return user.is_authenticated and user.org_id == item.org_id
 
 
 def _assignment(user, item, role=None):
-    if not user.unit_id:
+    """The assignment of a unit this user answers for as liaison, if the item has one."""
+    units = acting_for(user).liaison
+    if not units:
         return None
     for a in item.assignments.all():
-        if a.unit_id == user.unit_id and (role is None or a.role == role):
+        if a.unit_id in units and (role is None or a.role == role):
             return a
     return None
+
+
+def acting_assignment(user, item):
+    """The assignment of the unit the user belongs to or answers for (as liaison, head or member)."""
+    units = acting_for(user).units
+    return next((a for a in item.assignments.all() if a.unit_id in units), None) if units else None
 
 
 def is_office(user, item, **_) -> bool:
@@ -116,31 +129,28 @@ def is_responsible_leader(user, item, **_) -> bool:
 
 def is_lead_liaison(user, item, **_) -> bool:
     a = _assignment(user, item, Assignment.Role.LEAD)
-    return _same_org(user, item) and user.role == Role.LIAISON and a is not None and a.state != a.State.DECLINED
+    return a is not None and a.state != a.State.DECLINED
 
 
 def is_co_liaison(user, item, **_) -> bool:
     a = _assignment(user, item, Assignment.Role.CO)
-    return _same_org(user, item) and user.role == Role.LIAISON and a is not None and a.state == a.State.ACCEPTED
+    return a is not None and a.state == a.State.ACCEPTED
 
 
 def is_co_liaison_pending(user, item, **_) -> bool:
     a = _assignment(user, item, Assignment.Role.CO)
-    return _same_org(user, item) and user.role == Role.LIAISON and a is not None and a.state == a.State.PENDING
+    return a is not None and a.state == a.State.PENDING
 
 
 def is_report_author_unit(user, item, report=None, **_) -> bool:
     return (
-        report is not None and _same_org(user, item) and user.role == Role.LIAISON
-        and user.unit_id == report.unit_id and _assignment(user, item) is not None
+        report is not None and report.unit_id in acting_for(user).liaison
+        and any(a.unit_id == report.unit_id for a in item.assignments.all())
     )
 
 
 def is_report_unit_head(user, item, report=None, **_) -> bool:
-    return (
-        report is not None and _same_org(user, item) and user.role == Role.UNIT_HEAD
-        and user.unit_id == report.unit_id
-    )
+    return report is not None and report.unit_id in acting_for(user).head
 
 
 ACTOR_CHECKS = {

@@ -13,12 +13,13 @@ import logging
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from duban.deadlines import services as deadlines
 from duban.items.models import Item, Report, Status
 from duban.items.services import record, take_next
+from duban.orgs.acting import acting_for, people_acting_for
 from duban.orgs.models import Role, User
 
 from .models import FiredStep, LadderStep, Notice, NoticeSeries, Recipient
@@ -116,11 +117,12 @@ def issue_notice(item, kind: str, *, now=None) -> Notice:
 
 
 def recipients(item, codes) -> list:
+    """The people a rung or an urge tells. The lead unit's liaison and head are, for a unit standing
+    for a lower organisation, that organisation's office (一级抓一级, seed 001 arts. 3, 5)."""
     people = []
-    if Recipient.LIAISON in codes:
-        people += list(User.objects.filter(unit_id=item.lead_unit_id, role=Role.LIAISON, is_active=True))
-    if Recipient.UNIT_HEAD in codes:
-        people += list(User.objects.filter(unit_id=item.lead_unit_id, role=Role.UNIT_HEAD, is_active=True))
+    liaison, head = Recipient.LIAISON in codes, Recipient.UNIT_HEAD in codes
+    if (liaison or head) and item.lead_unit_id:
+        people += list(people_acting_for([item.lead_unit_id], liaison=liaison, head=head).filter(is_active=True))
     if Recipient.SUPERVISOR in codes:
         people.append(item.drafter)
     if Recipient.OFFICE_HEAD in codes:
@@ -148,11 +150,13 @@ def open_notices(qs=None):
 
 
 def notices_visible_to(user):
-    """The office sees its organisation's notices; a unit sees those addressed to it. Each goes
-    through the item door too, so a secret item's notice stays with the people named on it."""
-    from duban.items.selectors import items_visible_to
+    """The office sees its organisation's notices; a unit sees those addressed to it (a lower
+    office: those addressed to the unit standing for it). Each goes through the item door too, so
+    a secret item's notice stays with the people named on it."""
+    from duban.items.selectors import ORG_WIDE_ROLES, items_visible_to
 
     qs = Notice.objects.filter(item__in=items_visible_to(user)).select_related("item", "unit")
-    if user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):
-        return qs
-    return qs.filter(unit_id=user.unit_id)
+    addressed = Q(unit_id__in=acting_for(user).units)
+    if user.role in ORG_WIDE_ROLES:
+        return qs.filter(Q(org_id=user.org_id) | addressed)
+    return qs.filter(addressed)

@@ -150,7 +150,7 @@ def deadline_preview(request):
 def _action_forms(user, item, actions, bound=None, explain_first=False):
     """One form per action the user has now; `bound` replaces one with the submitted form."""
     org = item.org
-    lead = next((a for a in item.assignments.all() if a.unit_id == user.unit_id), None)
+    lead = workflow.acting_assignment(user, item)
     report_kinds = None
     if lead is not None:
         report_kinds = (["progress", "completion", "explanation"] if lead.role == Assignment.Role.LEAD
@@ -213,7 +213,8 @@ def _render_item(request, item, bound=None, status=200):
         r.my_actions = [t.action for t in workflow.available_report_actions(user, item, r)]
     can_decide_ext = any(t.action == "decide_extension" for t in actions)
     extensions = list(item.extension_requests.select_related("unit", "requested_by", "decided_by"))
-    explain_first = bool(user.unit_id) and services.explanation_required(item, user.unit_id)
+    mine = workflow.acting_assignment(user, item)
+    explain_first = mine is not None and services.explanation_required(item, mine.unit_id)
     ctx = {
         "item": item,
         "action_forms": _action_forms(user, item, actions, bound, explain_first),
