@@ -40,6 +40,7 @@ ACTION_ENDPOINTS = {
     "close": ("POST", "items/{item}/close"),
     "instruct": ("POST", "items/{item}/instruct"),
     "archive": ("POST", "items/{item}/archive"),
+    "register_lower": ("POST", "items/{item}/register-lower"),
 }
 
 # Timeline entries that are not transitions of the state machine.
@@ -131,6 +132,16 @@ def urge(u) -> dict:
     }
 
 
+def upper_item(user, item: Item) -> dict | None:
+    """The upper item a lower item carries out: its number and organisation for everyone who sees
+    the lower item, its id only for those who may open it."""
+    if not item.upper_item_id:
+        return None
+    upper = Item.objects.select_related("org").get(pk=item.upper_item_id)
+    visible = selectors.items_visible_to(user).filter(pk=upper.pk).exists()
+    return {"id": upper.id if visible else None, "number": upper.number, "org": upper.org.name}
+
+
 def _action(t: workflow.Transition, root: str, **ids) -> dict:
     method, path = ACTION_ENDPOINTS.get(t.action, (None, None))
     if path:
@@ -166,6 +177,7 @@ def item_detail(user, item: Item) -> dict:
         ],
         "actions": [_action(t, root, item=item.id) for t in selectors.actions_for(user, item)],
         "explanation_required": mine is not None and services.explanation_required(item, mine.unit_id),
+        "upper_item": upper_item(user, item),
         "reports": [report(user, item, r, root) for r in reports],
         "extension_requests": [
             extension_request(e) for e in item.extension_requests.select_related("unit", "requested_by", "decided_by")

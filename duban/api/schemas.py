@@ -440,6 +440,12 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
+class UpperItemOut(Schema):
+    id: int | None = Field(description="您可以查看上级事项时为其 id，否则为 null")
+    number: str
+    org: str
+
+
 class ItemDetail(ItemSummary):
     content: str
     source_text: str
@@ -454,6 +460,7 @@ class ItemDetail(ItemSummary):
     assignments: list[AssignmentOut]
     actions: list[ActionOut] = Field(description="您现在可以执行的操作（来自状态机声明）")
     explanation_required: bool = Field(description="本单位已超期、须先报送情况说明")
+    upper_item: UpperItemOut | None = Field(description="本事项由上级交办事项登记而来时，上级事项的编号与组织")
     reports: list[ReportOut]
     extension_requests: list[ExtensionRequestOut]
     urges: list[UrgeOut]

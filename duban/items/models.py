@@ -115,12 +115,18 @@ class Item(models.Model):
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     last_progress_at = models.DateTimeField(
         "最近进展", null=True, blank=True, help_text="签收或报送报告的最近时间，用于判定停滞")
+    upper_item = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="lower_items", verbose_name="上级事项",
+        help_text="下级组织把上级交办的事项登记为本级事项时，指向上级的事项（一级抓一级）",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "督查事项"
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["org", "year", "seq"], name="item_number_unique"),
+            # A lower organisation registers an upper item once (its own draft carries it from there).
+            models.UniqueConstraint(fields=["upper_item", "org"], name="one_lower_item_per_org"),
         ]
         indexes = [
             models.Index(fields=["org", "status", "deadline"], name="item_org_status_deadline"),

@@ -74,7 +74,7 @@ def get_visible_item(user, item_id) -> Item | None:
         return None
     return (
         items_visible_to(user)
-        .select_related("org", "lead_unit", "responsible_leader", "drafter", "deadline_rule")
+        .select_related("org", "lead_unit", "responsible_leader", "drafter", "deadline_rule", "upper_item__org")
         .prefetch_related("assignments__unit")
         .filter(pk=item_id)
         .first()
@@ -194,7 +194,11 @@ def worklist(user, *, now=None) -> list[tuple[str, str, QuerySet[Item]]]:
 # --- per-item reads -------------------------------------------------------------------------------
 
 def actions_for(user, item) -> list[workflow.Transition]:
-    return workflow.available_actions(user, item)
+    actions = workflow.available_actions(user, item)
+    if any(t.action == "register_lower" for t in actions) and item.lower_items.filter(org_id=user.org_id).exists():
+        # Registered once; the button would only meet the service's refusal.
+        actions = [t for t in actions if t.action != "register_lower"]
+    return actions
 
 
 def reports_visible_on(user, item) -> QuerySet[Report]:

@@ -83,6 +83,8 @@ TRANSITIONS: tuple[Transition, ...] = (
        "the leader's instruction", comment_required=True),
     _t("archive", "归档", [S.CLOSED], S.ARCHIVED, ["office"], "the volume is sealed read-only",
        citation="002 第五条（七）"),
+    _t("register_lower", "登记为本级事项", HANDLING, None, ["receiving_office"],
+       "a draft in the lower organisation's own series, linked to this item", citation="001 第三条、第五条"),
 )
 
 BY_ACTION = {t.action: t for t in TRANSITIONS}
@@ -153,6 +155,15 @@ def is_report_unit_head(user, item, report=None, **_) -> bool:
     return report is not None and report.unit_id in acting_for(user).head
 
 
+def is_receiving_office(user, item, **_) -> bool:
+    """The lower organisation's office, once it has signed for the item in its unit's name: it
+    may register the item in its own series (seed 001 art. 5: 各街道负责对上级督促检查工作的落实)."""
+    linked = acting_for(user).linked
+    return bool(linked) and any(
+        a.unit_id in linked and a.state == Assignment.State.ACCEPTED for a in item.assignments.all()
+    )
+
+
 ACTOR_CHECKS = {
     "office": is_office,
     "responsible_leader": is_responsible_leader,
@@ -161,6 +172,7 @@ ACTOR_CHECKS = {
     "co_liaison_pending": is_co_liaison_pending,
     "report_author_unit": is_report_author_unit,
     "report_unit_head": is_report_unit_head,
+    "receiving_office": is_receiving_office,
 }
 
 ACTOR_LABELS = {
@@ -171,6 +183,7 @@ ACTOR_LABELS = {
     "co_liaison_pending": "待签收的协办单位联络员",
     "report_author_unit": "报告所属单位联络员",
     "report_unit_head": "报告所属单位负责人",
+    "receiving_office": "已签收的下级组织督查室",
 }
 
 

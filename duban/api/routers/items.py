@@ -314,6 +314,17 @@ def instruct(request, item_id: ParamId, data: InstructionRequiredIn):
     return _result(request.auth, item.id, "已批示继续办理")
 
 
+@actions.post("/items/{item_id}/register-lower", response={201: ItemDetail, **errors(*WRITE)},
+              summary="登记为本级事项（下级组织督查室）")
+def register_lower(request, item_id: ParamId):
+    """下级组织督查室以对应单位的名义签收上级事项后，将其登记为本级草拟事项（一级抓一级）：返回新的本级事项，
+    补充主办单位、分管领导后按本级程序呈批，立项时取得本级编号。"""
+    user = request.auth
+    item = _item(user, item_id)
+    lower = services.register_lower(item.id, user)
+    return Status(201, present.item_detail(user, _item(user, lower.id)))
+
+
 @actions.post("/items/{item_id}/archive", response={200: ActionResult, **errors(*WRITE)}, summary="归档")
 def archive(request, item_id: ParamId, data: VersionIn):
     item = _item(request.auth, item_id)

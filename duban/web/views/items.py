@@ -173,6 +173,7 @@ def _action_forms(user, item, actions, bound=None, explain_first=False):
         "close": lambda: forms.InstructionForm(),
         "instruct": lambda: forms.InstructionForm(),
         "archive": lambda: forms.Form(),
+        "register_lower": lambda: forms.Form(),
         "edit_draft": lambda: None,
     }
     result = []
@@ -205,6 +206,15 @@ def _volume(item, reports):
     return sorted((e for e in entries if e[1]), key=lambda e: e[1])
 
 
+def _upper_of(user, item):
+    """The upper item this item carries out: number and organisation, linked if the user may open it."""
+    if not item.upper_item_id:
+        return None
+    upper = item.upper_item
+    return {"number": upper.number, "org": upper.org.name, "title": upper.title,
+            "id": upper.id if selectors.get_visible_item(user, upper.id) else None}
+
+
 def _render_item(request, item, bound=None, status=200):
     user = request.user
     actions = selectors.actions_for(user, item)
@@ -234,6 +244,7 @@ def _render_item(request, item, bound=None, status=200):
         "action_labels": workflow.EVENT_LABELS,
         "light": _light_of(item),
         "obligations": item.report_obligations.all() if item.report_cycle else [],
+        "upper": _upper_of(user, item),
     }
     return render(request, "web/item_detail.html", ctx, status=status)
 
@@ -275,6 +286,9 @@ def _call(action, user, item, form, request):
         getattr(services, action)(item.id, user, text=cd["text"], version=v)
     elif action == "archive":
         services.archive(item.id, user, version=v)
+    elif action == "register_lower":
+        lower = services.register_lower(item.id, user)
+        return "已登记为本级草拟事项：请补充主办单位、分管领导后呈领导审批", lower.id
     return "操作成功"
 
 
@@ -284,7 +298,7 @@ FORM_FOR_ACTION = {
     "decline_as_co": forms.ReasonForm, "request_extension": forms.ExtensionRequestForm,
     "accept_report": forms.ReviewForm, "return_for_rework": forms.ReviewForm,
     "close": forms.InstructionForm, "instruct": forms.InstructionForm, "archive": forms.Form,
-    "draft_report": forms.ReportForm,
+    "draft_report": forms.ReportForm, "register_lower": forms.Form,
 }
 
 
@@ -316,8 +330,9 @@ def item_action(request, item_id, action):
         if item is None:
             raise Http404 from None
         return _render_item(request, item, bound=(form_key, form), status=err.status_code)
+    msg, target = msg if isinstance(msg, tuple) else (msg, item.id)  # register_lower opens the new draft
     messages.success(request, msg)
-    return redirect("item_detail", item.id)
+    return redirect("item_detail", target)
 
 
 @login_required
