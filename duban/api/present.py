@@ -142,6 +142,14 @@ def upper_item(user, item: Item) -> dict | None:
     return {"id": upper.id if visible else None, "number": upper.number, "org": upper.org.name}
 
 
+def lower_progress(row) -> dict:
+    return {
+        "org": row.org_name, "number": row.number, "status_label": row.status_label, "deadline": row.deadline,
+        "total": row.total, "done": row.done, "rate": str(row.rate),
+        "by_status": [{"label": label, "count": n} for label, n in row.by_status],
+    }
+
+
 def _action(t: workflow.Transition, root: str, **ids) -> dict:
     method, path = ACTION_ENDPOINTS.get(t.action, (None, None))
     if path:
@@ -178,6 +186,8 @@ def item_detail(user, item: Item) -> dict:
         "actions": [_action(t, root, item=item.id) for t in selectors.actions_for(user, item)],
         "explanation_required": mine is not None and services.explanation_required(item, mine.unit_id),
         "upper_item": upper_item(user, item),
+        "lower_progress": [lower_progress(r) for r in selectors.sent_down_progress(item)]
+        if selectors.may_see_sent_down(user, item) else [],
         "reports": [report(user, item, r, root) for r in reports],
         "extension_requests": [
             extension_request(e) for e in item.extension_requests.select_related("unit", "requested_by", "decided_by")

@@ -446,6 +446,22 @@ class UpperItemOut(Schema):
     org: str
 
 
+class StatusCount(Schema):
+    label: str
+    count: int
+
+
+class LowerProgressOut(Schema):
+    org: str
+    number: str = Field(description="下级组织的事项编号；草拟中为空")
+    status_label: str
+    deadline: dt.date | None
+    total: int = Field(description="下级事项及其分解事项的总数")
+    done: int
+    rate: str = Field(description="完成率（%），两位小数")
+    by_status: list[StatusCount]
+
+
 class ItemDetail(ItemSummary):
     content: str
     source_text: str
@@ -461,6 +477,8 @@ class ItemDetail(ItemSummary):
     actions: list[ActionOut] = Field(description="您现在可以执行的操作（来自状态机声明）")
     explanation_required: bool = Field(description="本单位已超期、须先报送情况说明")
     upper_item: UpperItemOut | None = Field(description="本事项由上级交办事项登记而来时，上级事项的编号与组织")
+    lower_progress: list[LowerProgressOut] = Field(
+        description="下级办理情况（仅本组织督查室和领导可见）：每个登记了本事项的下级组织一行，含其分解事项的汇总")
     reports: list[ReportOut]
     extension_requests: list[ExtensionRequestOut]
     urges: list[UrgeOut]

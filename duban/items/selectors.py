@@ -4,8 +4,10 @@ answer and file download starts from it (issue 2, "Visibility")."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -235,3 +237,75 @@ def can_upload(user, item, report=None) -> bool:
 def status_counts(qs: QuerySet[Item]) -> dict[str, int]:
     return dict(qs.order_by().values_list("status").annotate(n=Count("id")))
 
+
+# --- across levels: what the upper office sees of the work it sent down ---------------------------
+
+@dataclass
+class LowerProgress:
+    """One lower organisation's handling of an upper item: its own item and everything under it.
+    It carries no id or link: the upper office cannot open the lower organisation's items."""
+
+    org_name: str
+    number: str  # the lower organisation's number; "" while its item is a draft
+    status_label: str
+    deadline: dt.date | None
+    total: int = 0
+    done: int = 0
+    by_status: list[tuple[str, int]] = field(default_factory=list)  # (label, count), in procedure order
+
+    @property
+    def rate(self) -> Decimal:
+        from duban.ledgers.selectors import rate
+
+        return rate(self.done, self.total)
+
+
+def may_see_sent_down(user, item) -> bool:
+    """The upper organisation's office and leaders follow what their items became below."""
+    return user.is_authenticated and user.org_id == item.org_id and user.role in ORG_WIDE_ROLES
+
+
+def sent_down_progress(item) -> list[LowerProgress]:
+    """Per lower organisation that registered ``item``: its item, plus the leaves of its
+    decomposition if it decomposed it (``ledgers.selectors.rollup_items``), counted by status in
+    one aggregate query for all of them (一级抓一级: the upper level sees the progress of what it
+    sent down, rolled up, and nothing else; seed 001 arts. 3, 5)."""
+    return _progress_of(list(item.lower_items.select_related("org").order_by("org__name", "id")))
+
+
+def _progress_of(lowers: list[Item]) -> list[LowerProgress]:
+    from duban.ledgers.selectors import DONE_STATUSES, rollup_items
+
+    if not lowers:
+        return []
+    parts = [
+        Item.objects.filter(Q(pk=lower.pk) | Q(pk__in=rollup_items(lower).values("pk")))
+        .order_by().values("status").annotate(root=Value(lower.pk, output_field=IntegerField()), n=Count("id"))
+        .values_list("root", "status", "n")
+        for lower in lowers
+    ]
+    counts: dict[int, dict[str, int]] = {lower.pk: {} for lower in lowers}
+    for root, status, n in parts[0].union(*parts[1:], all=True):
+        counts[root][status] = n
+    order = {s: i for i, s in enumerate(Status.values)}
+    rows = []
+    for lower in lowers:
+        by = counts[lower.pk]
+        rows.append(LowerProgress(
+            org_name=lower.org.name, number=lower.number, status_label=lower.get_status_display(),
+            deadline=lower.deadline, total=sum(by.values()), done=sum(n for s, n in by.items() if s in DONE_STATUSES),
+            by_status=[(Status(s).label, n) for s, n in sorted(by.items(), key=lambda kv: order[kv[0]])],
+        ))
+    return rows
+
+
+def sent_down_summary(user, item) -> str:
+    """For the lower office reporting upward: its figures on the item, to start the report from."""
+    if not acting_for(user).linked:
+        return ""
+    lower = item.lower_items.select_related("org").filter(org_id=user.org_id).first()
+    if lower is None:
+        return ""
+    (row,) = _progress_of([lower])
+    return (f"已登记为本级事项（{row.number or '草拟中'}），含分解事项共{row.total}项，已办结{row.done}项，"
+            f"完成率{row.rate}%。目前进展：")

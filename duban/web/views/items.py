@@ -166,7 +166,8 @@ def _action_forms(user, item, actions, bound=None, explain_first=False):
         "decline": lambda: forms.ReasonForm(),
         "decline_as_co": lambda: forms.ReasonForm(),
         "reassign": lambda: forms.ReassignForm(org, initial={"lead_unit": item.lead_unit, "co_units": item.co_units}),
-        "draft_report": lambda: forms.ReportForm(kinds=report_kinds),
+        "draft_report": lambda: forms.ReportForm(
+            kinds=report_kinds, initial={"body": selectors.sent_down_summary(user, item)}),
         "request_extension": lambda: forms.ExtensionRequestForm(),
         "log_urge": lambda: forms.UrgeForm(item),
         "accept_report": lambda: forms.ReviewForm(),
@@ -215,6 +216,16 @@ def _upper_of(user, item):
             "id": upper.id if selectors.get_visible_item(user, upper.id) else None}
 
 
+def _sent_down(user, item):
+    """下级办理情况, for the upper office and leaders, on an item assigned to a lower organisation."""
+    if not selectors.may_see_sent_down(user, item):
+        return None
+    rows = selectors.sent_down_progress(item)
+    if not rows and not any(a.unit.org_link_id for a in item.assignments.all()):
+        return None
+    return rows
+
+
 def _render_item(request, item, bound=None, status=200):
     user = request.user
     actions = selectors.actions_for(user, item)
@@ -245,6 +256,7 @@ def _render_item(request, item, bound=None, status=200):
         "light": _light_of(item),
         "obligations": item.report_obligations.all() if item.report_cycle else [],
         "upper": _upper_of(user, item),
+        "sent_down": _sent_down(user, item),
     }
     return render(request, "web/item_detail.html", ctx, status=status)
 
