@@ -14,6 +14,6 @@ class Command(BaseCommand):
         made = 0 if no_items else create_demo_items(org)
         self.stdout.write(f"演示组织：{org.name}（新建示例事项 {made} 件）")
         self.stdout.write(f"所有演示用户的密码均为：{DEMO_PASSWORD}")
-        self.stdout.write(f"{'用户名':<18}{'姓名':<8}{'角色':<10}单位")
-        for username, name, role, unit in people:
-            self.stdout.write(f"{username:<21}{name:<10}{role:<12}{unit}")
+        self.stdout.write(f"{'用户名':<20}{'姓名':<8}{'角色':<10}{'组织':<8}单位")
+        for username, name, role, unit, org_name in people:
+            self.stdout.write(f"{username:<23}{name:<10}{role:<12}{org_name:<10}{unit}")
