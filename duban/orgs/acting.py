@@ -76,11 +76,6 @@ def acting_for(user) -> Acting:
     return result
 
 
-def forget(user) -> None:
-    """Drop the cached answer (after a unit's link changed under a live user object)."""
-    user.__dict__.pop("_acting", None)
-
-
 def people_acting_for(unit_ids, *, liaison=True, head=True) -> QuerySet[User]:
     """The people who answer for these units as liaison and/or head: the units' own liaisons and
     heads, and for a linked unit the lower organisation's office (the reverse of ``acting_for``)."""
