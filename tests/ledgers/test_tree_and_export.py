@@ -219,3 +219,18 @@ def test_an_item_is_decomposed_into_a_plan_under_it(client, world, now):
     assert rollup(rollup_items(item)).total == 1
     client.force_login(world.liaison["lead"])
     assert client.get(url).status_code == 404
+
+
+def test_a_large_plans_structure_lists_categories_and_problems_only(client, world, now, monkeypatch):
+    from duban.web.views import ledgers as views
+
+    monkeypatch.setattr(views, "TREE_MEASURES_LIMIT", 2)
+    plan = import_plan(world, [row(world, measure=f"措施{i}") for i in range(3)], now)
+    client.force_login(world.supervisor)
+    page = client.get(reverse("plan_detail", args=[plan.id]), {"tab": "tree"}).content.decode()
+    assert "议事规则执行不严" in page and "措施1" not in page and "只列类别和问题" in page
+
+
+def test_units_get_no_plan_list(client, world):
+    client.force_login(world.liaison["lead"])
+    assert client.get(reverse("plan_list")).status_code == 404

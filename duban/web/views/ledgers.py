@@ -27,6 +27,7 @@ from .items import _apply_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TREE_MEASURES_LIMIT = 1000
 PAGE_SIZE = 200  # a printed page of the measure lists; the whole ledger prints from the Excel export
 TABS = (("problems", "问题清单"), ("measures", "任务清单"), ("responsibility", "责任清单"), ("tree", "分解结构"))
 
@@ -46,6 +47,8 @@ def _plan(request, plan_id) -> Plan:
 
 @login_required
 def plan_list(request):
+    if request.user.role not in selectors.PLAN_READERS:
+        raise Http404  # units read their measures as items; the nav offers them no plans
     plans = list(selectors.plans_visible_to(request.user).select_related("created_by"))
     today = timezone.localdate()
     figures = {
@@ -185,6 +188,10 @@ def plan_detail(request, plan_id):
         # as the lists do.
         tree = PlanNode.objects.filter(plan=plan).filter(
             Q(item__isnull=True) | Q(item__in=items_visible_to(request.user)))
+        if context["figures"].total > TREE_MEASURES_LIMIT:
+            # A large plan's structure is its categories and problems; its measures are in the lists.
+            tree = tree.exclude(level=PlanNode.Level.MEASURE)
+            context["tree_folded"] = True
         context["tree"] = list(tree.select_related("item", "item__lead_unit").order_by("path"))
         if context["can_edit"]:
             # Three forms on one page: each its own ids, or the labels of one point into another.
