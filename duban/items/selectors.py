@@ -136,6 +136,7 @@ WORKLIST_LABELS = {
     "explanation": "已超期，须报送情况说明",
     "reports_to_submit": "负责人已审签待报送",
     "reports_to_sign": "待我审签的报告",
+    "to_register": "上级交办待登记为本级事项",
 }
 
 
@@ -186,6 +187,11 @@ def worklist(user, *, now=None) -> list[tuple[str, str, QuerySet[Item]]]:
             item=OuterRef("pk"), unit_id__in=units, kind=Report.Kind.CO_INPUT,
             state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED],
         )))
+    if acting.linked:
+        # Signed for in the unit's name, not yet registered in the lower organisation's own series.
+        signed = Assignment.objects.filter(item=OuterRef("pk"), unit_id__in=acting.linked, state=Assignment.State.ACCEPTED)
+        registered = Item.objects.filter(upper_item=OuterRef("pk"), org_id=user.org_id)
+        buckets["to_register"] = visible.filter(Exists(signed), status__in=workflow.HANDLING).exclude(Exists(registered))
     if acting.head:
         buckets["reports_to_sign"] = visible.filter(
             Exists(Report.objects.filter(item=OuterRef("pk"), unit_id__in=acting.head, state=Report.State.AWAITING_HEAD))

@@ -46,6 +46,10 @@ def test_the_district_receives_registers_and_the_city_sees_the_rollup(web, demo)
     box.get_by_role("button", name="签收").click()
     expect_status(dc, "办理中")
     web.shot(dc, "district-office-signed")
+    dc.goto("/")
+    expect_bucket(dc, "to_register", 1, TITLE)
+    web.shot(dc, "district-office-worklist-to-register")
+    dc.locator("#bucket-to_register").get_by_role("link", name=TITLE).click()
 
     # It registers the item in the district's own series: a draft that keeps the city's number.
     open_action(dc, "登记为本级事项").get_by_role("button", name="登记为本级事项").click()

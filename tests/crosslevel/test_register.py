@@ -150,8 +150,12 @@ def test_registering_needs_the_signature_first_and_happens_once(levels):
     svc.accept(upper.id, levels.dc_supervisor, responsible_person="何志强")
     upper.refresh_from_db()
     assert "register_lower" in [t.action for t in selectors.actions_for(levels.dc_office_head, upper)]
+    for person in (levels.dc_supervisor, levels.dc_office_head):
+        assert buckets(person)["to_register"] == [upper]
+    assert "to_register" not in buckets(levels.city.supervisor)
     lower = svc.register_lower(upper.id, levels.dc_office_head)
     upper.refresh_from_db()
+    assert buckets(levels.dc_supervisor)["to_register"] == []
     assert "register_lower" not in [t.action for t in selectors.actions_for(levels.dc_supervisor, upper)]
     with pytest.raises(TransitionNotAllowed) as err:
         svc.register_lower(upper.id, levels.dc_supervisor)
