@@ -210,3 +210,18 @@ def problem_rows(plan: Plan, *, as_of=None, today=None, category: int | None = N
             if leader and leader not in r.leaders:
                 r.leaders.append(leader)
     return list(rows.values())
+
+
+def ledger_context_of(user, item: Item) -> dict:
+    """What an item's page shows of ledgers: the plan and problem a measure belongs to, and the
+    plans that decompose the item, with their figures (one query each)."""
+    node = PlanNode.objects.filter(item=item).select_related("plan", "parent").first()
+    readable = plans_visible_to(user)
+    plans = list(readable.filter(source_item=item)) if user.role in PLAN_READERS else []
+    return {
+        "node": node,
+        "node_plan_readable": node is not None and readable.filter(pk=node.plan_id).exists(),
+        "decompositions": [(p, rollup(leaf_items(p))) for p in plans],
+        "can_decompose": can_edit_plans(user) and user.org_id == item.org_id
+        and item.status not in (Status.DRAFT, Status.PENDING_APPROVAL, Status.ARCHIVED),
+    }

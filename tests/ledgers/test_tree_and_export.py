@@ -234,3 +234,21 @@ def test_a_large_plans_structure_lists_categories_and_problems_only(client, worl
 def test_units_get_no_plan_list(client, world):
     client.force_login(world.liaison["lead"])
     assert client.get(reverse("plan_list")).status_code == 404
+
+
+def test_the_item_page_names_its_plan_and_lists_its_decompositions(client, world, now):
+    plan = import_plan(world, [row(world, measure="一号措施")], now)
+    measure = Item.objects.get(title="一号措施")
+    client.force_login(world.supervisor)
+    page = client.get(reverse("item_detail", args=[measure.id])).content.decode()
+    assert "所属方案" in page and plan.title in page and "问题1：议事规则执行不严" in page
+    source = world.item_in(Status.IN_PROGRESS)
+    page = client.get(reverse("item_detail", args=[source.id])).content.decode()
+    assert "分解立项" in page
+    decomposed = services.create_plan(world.org, world.supervisor, params(title="分解甲", source_item_id=source.id))
+    page = client.get(reverse("item_detail", args=[source.id])).content.decode()
+    assert "分解甲" in page and "整改率 0.00%" in page
+    client.force_login(world.liaison["lead"])
+    page = client.get(reverse("item_detail", args=[source.id])).content.decode()
+    assert "分解立项" not in page and "分解甲" not in page
+    del decomposed

@@ -20,6 +20,7 @@ from duban.deadlines import services as deadlines
 from duban.items import selectors, services, workflow
 from duban.items.errors import DomainError
 from duban.items.models import Assignment, ExtensionRequest, ItemKind, Report, Status, Urgency
+from duban.ledgers.selectors import ledger_context_of
 from duban.urging import lights
 
 from .. import forms
@@ -257,6 +258,7 @@ def _render_item(request, item, bound=None, status=200):
         "obligations": item.report_obligations.all() if item.report_cycle else [],
         "upper": _upper_of(user, item),
         "sent_down": _sent_down(user, item),
+        "ledger": ledger_context_of(user, item),
     }
     return render(request, "web/item_detail.html", ctx, status=status)
 
