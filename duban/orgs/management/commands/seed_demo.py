@@ -13,6 +13,12 @@ class Command(BaseCommand):
         org, people = create_demo_org()
         made = 0 if no_items else create_demo_items(org)
         self.stdout.write(f"演示组织：{org.name}（新建示例事项 {made} 件）")
+        if not no_items:
+            from duban.ledgers.demo import create_demo_plan
+
+            plan = create_demo_plan(org)
+            if plan is not None:
+                self.stdout.write(f"示例整改方案：{plan.title}（54个问题、193条措施，整改率88.08%）")
         self.stdout.write(f"所有演示用户的密码均为：{DEMO_PASSWORD}")
         self.stdout.write(f"{'用户名':<20}{'姓名':<8}{'角色':<10}{'组织':<8}单位")
         for username, name, role, unit, org_name in people:
