@@ -15,6 +15,7 @@ from duban.items.models import Item, Status
 from duban.orgs.models import Unit
 
 from ..factories import UnitFactory, World
+from ..api.conftest import as_user  # noqa: F401  (fixture: a JSON API client for a user)
 
 
 class Levels:
@@ -95,17 +96,3 @@ def login(client, user):
     client.logout()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def as_user(client):
-    """``as_user(user)``: a JSON API client holding a fresh token of ``user``."""
-    from duban.api.models import ApiToken
-
-    from ..api.conftest import ApiClient
-
-    def make(user):
-        _, key = ApiToken.issue(user)
-        return ApiClient(client, key)
-
-    return make
