@@ -288,3 +288,17 @@ def _run_batch(job: LedgerJob, now) -> None:
     if skipped:
         message += f"；另有 {skipped} 件须由其分管领导审批"
     _finish(job, LedgerJob.State.DONE, message=message, now=now)
+
+
+ABANDONED_AFTER = dt.timedelta(hours=1)
+
+
+def fail_abandoned_jobs(*, now=None) -> int:
+    """A job still running an hour after it was asked for lost its worker (stopped or killed).
+    Its writes were one transaction, so nothing of it is in the database: say so, so the user
+    can run it again, and free the plan for the next job."""
+    now = now or timezone.now()
+    return LedgerJob.objects.filter(state=LedgerJob.State.RUNNING, created_at__lt=now - ABANDONED_AFTER).update(
+        state=LedgerJob.State.FAILED, phase="", finished_at=now,
+        message="处理中断（后台进程已停止），未写入任何数据；请重新提交",
+    )

@@ -198,3 +198,17 @@ def test_a_job_runs_once_even_if_delivered_twice(world, now):
     job = run_import(world, [row(world)], now)
     services.run_job(job.id, now=now)
     assert Plan.objects.count() == 1 and Item.objects.count() == 1
+
+
+def test_a_job_whose_worker_died_is_marked_failed_after_an_hour(world, now):
+    """Its transaction never committed, so nothing was written; the user is told to run it again."""
+    stuck = LedgerJob.objects.create(org=world.org, kind=LedgerJob.Kind.IMPORT, created_by=world.supervisor,
+                                     state=LedgerJob.State.RUNNING, created_at=now - dt.timedelta(minutes=90))
+    recent = LedgerJob.objects.create(org=world.org, kind=LedgerJob.Kind.IMPORT, created_by=world.supervisor,
+                                      state=LedgerJob.State.RUNNING, created_at=now - dt.timedelta(minutes=10))
+    assert services.fail_abandoned_jobs(now=now) == 1
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert stuck.state == LedgerJob.State.FAILED and "未写入任何数据" in stuck.message
+    assert recent.state == LedgerJob.State.RUNNING
+    assert services.fail_abandoned_jobs(now=now) == 0
