@@ -252,3 +252,12 @@ def test_the_item_page_names_its_plan_and_lists_its_decompositions(client, world
     page = client.get(reverse("item_detail", args=[source.id])).content.decode()
     assert "分解立项" not in page and "分解甲" not in page
     del decomposed
+
+
+def test_the_structure_shows_each_category_and_problem_rolled_up(client, world, now):
+    plan = import_plan(world, [row(world, measure="甲"), row(world, measure="乙"),
+                               row(world, problem_no=2, problem="二号问题", measure="丙")], now)
+    Item.objects.filter(title="甲").update(status=Status.CLOSED, closed_at=now)
+    client.force_login(world.supervisor)
+    page = client.get(reverse("plan_detail", args=[plan.id]), {"tab": "tree"}).content.decode()
+    assert "已整改 1/3" in page and "已整改 1/2" in page and "已整改 0/1" in page

@@ -193,6 +193,15 @@ def plan_detail(request, plan_id):
             tree = tree.exclude(level=PlanNode.Level.MEASURE)
             context["tree_folded"] = True
         context["tree"] = list(tree.select_related("item", "item__lead_unit").order_by("path"))
+        # Each category's and problem's figures, derived from the measures below it (two queries).
+        counts = {}
+        for r in selectors.problem_rows(plan, today=today):
+            counts[r.node.id] = (r.done, r.measures)
+            if r.category:
+                done, total = counts.get(r.category.id, (0, 0))
+                counts[r.category.id] = (done + r.done, total + r.measures)
+        for n in context["tree"]:
+            n.done_of = counts.get(n.id)
         if context["can_edit"]:
             # Three forms on one page: each its own ids, or the labels of one point into another.
             # One decomposes top down: the next problem goes under the last category, the next
