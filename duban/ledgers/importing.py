@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +27,8 @@ from duban.items.services import MAX_TITLE, DraftFields, _clean_draft
 from duban.orgs.models import LEADER_ROLES, Unit, User
 
 from .columns import BY_KEY, IMPORTABLE, header_names
-from .models import DEADLINE_CLASS_MONTHS, DEADLINE_CLASS_RANK, DeadlineClass, Plan, PlanNode, path_segment
+from .models import DEADLINE_CLASS_RANK, DeadlineClass, Plan, PlanNode, path_segment
+from .rules import class_deadline
 
 MAX_ROWS = 20000
 MAX_BYTES = 20 * 1024 * 1024
@@ -362,11 +363,10 @@ def check_rows(org, params: PlanParams, rows: list[Row], *, now=None, progress=N
             deadline = None
         else:
             if deadline is None and deadline_class:
-                months = DEADLINE_CLASS_MONTHS[DeadlineClass(deadline_class)]
-                if months is None:
-                    err("deadline", f"整改时限为“{DeadlineClass(deadline_class).label}”的措施须填写完成时限")
-                else:
-                    deadline = deadlines.add_months(params.start_date, months).date
+                try:
+                    deadline = class_deadline(params.start_date, deadline_class)
+                except InvalidInput as e:
+                    err("deadline", e.message)
             elif deadline is None and not row_errors:
                 err("deadline", "请填写完成时限或整改时限")
 

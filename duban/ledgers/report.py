@@ -17,7 +17,8 @@ from duban.documents.xlsx import Column, Sheet, build_workbook
 from duban.items.models import OPEN_STATUSES
 from duban.orgs.models import Unit
 
-from .models import DEADLINE_CLASS_MONTHS, DeadlineClass, Plan, PlanNode
+from .models import DeadlineClass, Plan, PlanNode
+from .rules import class_horizon
 from .selectors import DONE_STATUSES, end_of_day, rate
 
 CN_NUMBERS = "一二三四五六七八九十"
@@ -75,12 +76,7 @@ class ProgressReport:
         classes = [(c, t) for c, t in self.by_class if t.problems]
         for index, (cls, t) in enumerate(classes):
             label = DeadlineClass(cls).label if cls else "未定整改时限"
-            months = DEADLINE_CLASS_MONTHS.get(DeadlineClass(cls)) if cls else None
-            due = None
-            if months:
-                from duban.deadlines.services import add_months
-
-                due = add_months(self.plan.start_date, months).date
+            due = class_horizon(self.plan.start_date, cls)
             last = index == len(classes) - 1
             if t.problems_done == t.problems:
                 parts.append(f"要求“{label}”的{t.problems}个问题，已全部整改到位")

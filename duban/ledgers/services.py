@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from duban.deadlines import services as deadlines
 from duban.items import services as item_services
 from duban.items import workflow
 from duban.items.errors import DomainError, InvalidInput, NotFound, PermissionDenied
@@ -20,7 +19,8 @@ from duban.items.models import Item, ItemKind, Status
 from duban.orgs.models import LEADER_ROLES, Role
 
 from . import importing
-from .models import DEADLINE_CLASS_MONTHS, DeadlineClass, LedgerJob, Plan, PlanNode, path_segment
+from .models import DeadlineClass, LedgerJob, Plan, PlanNode, path_segment
+from .rules import class_deadline
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +129,7 @@ def add_measure(plan_id, by, *, problem, fields: item_services.DraftFields, targ
             raise InvalidInput("请选择本方案的问题", "problem")
         deadline_class = _clean_class(deadline_class)
         if not fields.deadline and deadline_class:
-            months = DEADLINE_CLASS_MONTHS[DeadlineClass(deadline_class)]
-            if months is None:
-                raise InvalidInput(f"整改时限为“{DeadlineClass(deadline_class).label}”的措施须填写完成时限", "deadline")
-            fields = dataclasses.replace(fields, deadline=deadlines.add_months(plan.start_date, months).date,
+            fields = dataclasses.replace(fields, deadline=class_deadline(plan.start_date, deadline_class),
                                          deadline_override_reason=fields.deadline_override_reason or "按整改台账时限")
         fields = dataclasses.replace(fields, kind=plan.item_kind,
                                      source_text=fields.source_text or f"{plan.title}：问题{problem.number}")
