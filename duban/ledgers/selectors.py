@@ -106,6 +106,23 @@ def rollup(items: QuerySet[Item], *, as_of: dt.date | None = None, today: dt.dat
     return r
 
 
+def plan_figures(plans, *, today: dt.date | None = None) -> dict[int, Rollup]:
+    """The roll-up of each plan of a list, in one query grouped by plan and state."""
+    today = today or timezone.localdate()
+    rows = Item.objects.filter(plan_node__plan__in=plans).order_by().values("plan_node__plan_id", "status").annotate(
+        n=Count("id"), done=Count("id", filter=done_q()),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+    )
+    figures = {p.id: Rollup() for p in plans}
+    for row in rows:
+        r = figures[row["plan_node__plan_id"]]
+        r.total += row["n"]
+        r.done += row["done"]
+        r.overdue += row["overdue"]
+        r.by_status[row["status"]] = row["n"]
+    return figures
+
+
 def visible_leaves(user, plan: Plan) -> QuerySet[Item]:
     return items_visible_to(user).filter(plan_node__plan=plan)
 
@@ -183,12 +200,18 @@ class ProblemRow:
         return rate(self.done, self.measures)
 
 
-def problem_rows(plan: Plan, *, as_of=None, today=None, category: int | None = None) -> list[ProblemRow]:
-    """The problem list: each problem's measures rolled up (one query for the counts, one for names)."""
+def problem_rows(plan: Plan, filters: LedgerFilters | None = None, *, as_of=None, today=None) -> list[ProblemRow]:
+    """The problem list: each problem's measures rolled up (one query for the counts, one for names),
+    narrowed by the list's filters (a problem's state is derived, so it filters after the counts)."""
+    f = filters or LedgerFilters()
     today = today or timezone.localdate()
     problems = PlanNode.objects.filter(plan=plan, level=PlanNode.Level.PROBLEM).select_related("parent").order_by("path")
-    if category:
-        cat = PlanNode.objects.filter(plan=plan, pk=category).values_list("path", flat=True).first()
+    if f.deadline_class:
+        problems = problems.filter(deadline_class=f.deadline_class)
+    if f.q:
+        problems = problems.filter(title__contains=f.q.strip()[:100])
+    if f.category:
+        cat = PlanNode.objects.filter(plan=plan, pk=f.category).values_list("path", flat=True).first()
         problems = problems.filter(path__startswith=(cat or "-") + ".")
     rows = {p.id: ProblemRow(p, p.parent) for p in problems}
     leaves = leaf_items(plan)
@@ -209,7 +232,34 @@ def problem_rows(plan: Plan, *, as_of=None, today=None, category: int | None = N
                 r.units.append(unit)
             if leader and leader not in r.leaders:
                 r.leaders.append(leader)
-    return list(rows.values())
+    out = list(rows.values())
+    if f.state == "done":
+        out = [r for r in out if r.is_done]
+    elif f.state == "under_way":
+        out = [r for r in out if not r.is_done]
+    elif f.state == "overdue":
+        out = [r for r in out if r.overdue]
+    return out
+
+
+def tree_nodes(user, plan: Plan, *, measures: bool = True) -> QuerySet[PlanNode]:
+    """The plan's structure in path order. A measure is an item: it shows only to who may see the
+    item (drafts, secret items), as in the lists."""
+    qs = PlanNode.objects.filter(plan=plan).filter(Q(item__isnull=True) | Q(item__in=items_visible_to(user)))
+    if not measures:
+        qs = qs.exclude(level=PlanNode.Level.MEASURE)
+    return qs.select_related("item", "item__lead_unit").order_by("path")
+
+
+def node_figures(plan: Plan, *, today=None) -> dict[int, tuple[int, int]]:
+    """(done, total) measures under each problem and category, from ``problem_rows``' counts."""
+    counts: dict[int, tuple[int, int]] = {}
+    for r in problem_rows(plan, today=today):
+        counts[r.node.id] = (r.done, r.measures)
+        if r.category:
+            done, total = counts.get(r.category.id, (0, 0))
+            counts[r.category.id] = (done + r.done, total + r.measures)
+    return counts
 
 
 def ledger_context_of(user, item: Item) -> dict:

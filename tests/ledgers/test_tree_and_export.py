@@ -177,6 +177,10 @@ def test_the_three_lists_filter_and_print(client, world, now):
     assert "二号措施" in page and "一号措施" not in page
     page = client.get(url, {"tab": "problems", "state": "under_way"}).content.decode()
     assert "二号问题" in page and "议事规则执行不严" not in page
+    page = client.get(url, {"tab": "problems", "deadline_class": "one_month"}).content.decode()
+    assert "议事规则执行不严" in page and "二号问题" not in page
+    page = client.get(url, {"tab": "problems", "q": "二号"}).content.decode()
+    assert "二号问题" in page and "议事规则执行不严" not in page
     assert "window.print()" in page
     wb = load_workbook(io.BytesIO(client.get(reverse("plan_export", args=[plan.id]), {"state": "done"}).content))
     texts = [c for r in wb.active.iter_rows(values_only=True) for c in r if isinstance(c, str)]
@@ -261,3 +265,18 @@ def test_the_structure_shows_each_category_and_problem_rolled_up(client, world, 
     client.force_login(world.supervisor)
     page = client.get(reverse("plan_detail", args=[plan.id]), {"tab": "tree"}).content.decode()
     assert "已整改 1/3" in page and "已整改 1/2" in page and "已整改 0/1" in page
+
+
+def test_the_plan_list_rolls_up_each_plan_in_one_query(client, world, now, django_assert_max_num_queries):
+    from duban.ledgers.selectors import plan_figures
+
+    first = import_plan(world, [row(world, measure="甲"), row(world, measure="乙")], now)
+    second = import_plan(world, [row(world, measure="丙")], now)
+    Item.objects.filter(title="甲").update(status=Status.CLOSED, closed_at=now)
+    with django_assert_max_num_queries(1):
+        figures = plan_figures([first, second])
+    assert (figures[first.id].total, figures[first.id].done, str(figures[first.id].rate)) == (2, 1, "50.00")
+    assert (figures[second.id].total, figures[second.id].done) == (1, 0)
+    client.force_login(world.supervisor)
+    page = client.get(reverse("plan_list")).content.decode()
+    assert "50.00%" in page and "0.00%" in page

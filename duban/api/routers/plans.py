@@ -141,11 +141,11 @@ def _figures(r: selectors.Rollup) -> dict:
     return {"total": r.total, "done": r.done, "under_way": r.under_way, "overdue": r.overdue, "rate": r.rate}
 
 
-def _plan_out(plan: Plan) -> dict:
+def _plan_out(plan: Plan, figures: selectors.Rollup) -> dict:
     return {
         "id": plan.id, "title": plan.title, "kind": plan.kind, "kind_label": plan.get_kind_display(),
         "start_date": plan.start_date, "source_text": plan.source_text, "source_item_id": plan.source_item_id,
-        "figures": _figures(selectors.rollup(selectors.leaf_items(plan))),
+        "figures": _figures(figures),
     }
 
 
@@ -170,7 +170,9 @@ def _job_out(job: LedgerJob) -> dict:
 @router.get("/plans", response={200: list[PlanOut], **errors(401)}, summary="分解方案列表")
 def list_plans(request):
     """督查室和领导可见本组织的方案；每个方案的数字由其措施汇总。"""
-    return [_plan_out(p) for p in selectors.plans_visible_to(request.auth)]
+    plans = list(selectors.plans_visible_to(request.auth))
+    figures = selectors.plan_figures(plans)
+    return [_plan_out(p, figures[p.id]) for p in plans]
 
 
 # Before /plans/{plan_id}: the first route whose pattern matches takes the request.
@@ -202,7 +204,7 @@ def get_plan(request, plan_id: ParamId):
         "deadline_class": r.node.deadline_class, "measures": r.measures, "done": r.done, "overdue": r.overdue,
         "is_done": r.is_done, "leaders": r.leaders, "units": r.units,
     } for r in selectors.problem_rows(plan)]
-    return {**_plan_out(plan), "problems": problems}
+    return {**_plan_out(plan, selectors.rollup(selectors.leaf_items(plan))), "problems": problems}
 
 
 @router.get("/plans/{plan_id}/measures", response={200: MeasurePage, **errors(*READ)}, summary="任务清单与责任清单")

@@ -9,15 +9,13 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from duban.items.errors import DomainError
-from duban.items.models import OPEN_STATUSES, Item
-from duban.items.selectors import items_visible_to
+
 from duban.items.services import DraftFields
 from duban.ledgers import exporting, report, selectors, services
 from duban.ledgers.models import LedgerJob, Plan, PlanNode
@@ -49,19 +47,9 @@ def _plan(request, plan_id) -> Plan:
 def plan_list(request):
     if request.user.role not in selectors.PLAN_READERS:
         raise Http404  # units read their measures as items; the nav offers them no plans
-    plans = list(selectors.plans_visible_to(request.user).select_related("created_by"))
-    today = timezone.localdate()
-    figures = {
-        row["plan_node__plan_id"]: row for row in Item.objects.filter(plan_node__plan__in=plans).order_by()
-        .values("plan_node__plan_id").annotate(
-            total=Count("id"), done=Count("id", filter=selectors.done_q()),
-            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
-        )
-    }
-    rows = []
-    for p in plans:
-        f = figures.get(p.id, {"total": 0, "done": 0, "overdue": 0})
-        rows.append((p, f, selectors.rate(f["done"], f["total"])))
+    plans = list(selectors.plans_visible_to(request.user).select_related("created_by", "source_item"))
+    figures = selectors.plan_figures(plans)
+    rows = [(p, figures[p.id]) for p in plans]
     recent = timezone.now() - dt.timedelta(days=3)
     jobs = LedgerJob.objects.filter(org=request.user.org, created_by=request.user, created_at__gte=recent).exclude(
         state=LedgerJob.State.DONE).select_related("plan")[:5] if selectors.can_edit_plans(request.user) else []
@@ -165,18 +153,7 @@ def plan_detail(request, plan_id):
         "problem": form.cleaned_data.get("problem") if form.is_bound and form.is_valid() else None,
     }
     if tab == "problems":
-        rows = selectors.problem_rows(plan, today=today, category=f.category)
-        if f.deadline_class:
-            rows = [r for r in rows if r.node.deadline_class == f.deadline_class]
-        if f.state == "done":
-            rows = [r for r in rows if r.is_done]
-        elif f.state == "under_way":
-            rows = [r for r in rows if not r.is_done]
-        elif f.state == "overdue":
-            rows = [r for r in rows if r.overdue]
-        if f.q:
-            rows = [r for r in rows if f.q in r.node.title]
-        context["problems"] = rows
+        context["problems"] = selectors.problem_rows(plan, f, today=today)
     elif tab in ("measures", "responsibility"):
         page = Paginator(selectors.measure_nodes(request.user, plan, f, today=today), PAGE_SIZE)
         context["nodes"] = context["page"] = page.get_page(request.GET.get("page"))
@@ -184,22 +161,11 @@ def plan_detail(request, plan_id):
         query.pop("page", None)
         context["query"] = query.urlencode()
     else:
-        # A measure is an item: the tree shows it only to who may see the item (drafts, secret items),
-        # as the lists do.
-        tree = PlanNode.objects.filter(plan=plan).filter(
-            Q(item__isnull=True) | Q(item__in=items_visible_to(request.user)))
-        if context["figures"].total > TREE_MEASURES_LIMIT:
-            # A large plan's structure is its categories and problems; its measures are in the lists.
-            tree = tree.exclude(level=PlanNode.Level.MEASURE)
-            context["tree_folded"] = True
-        context["tree"] = list(tree.select_related("item", "item__lead_unit").order_by("path"))
-        # Each category's and problem's figures, derived from the measures below it (two queries).
-        counts = {}
-        for r in selectors.problem_rows(plan, today=today):
-            counts[r.node.id] = (r.done, r.measures)
-            if r.category:
-                done, total = counts.get(r.category.id, (0, 0))
-                counts[r.category.id] = (done + r.done, total + r.measures)
+        # A large plan's structure is its categories and problems; its measures are in the lists.
+        folded = context["figures"].total > TREE_MEASURES_LIMIT
+        context["tree"] = list(selectors.tree_nodes(request.user, plan, measures=not folded))
+        context["tree_folded"] = folded
+        counts = selectors.node_figures(plan, today=today)
         for n in context["tree"]:
             n.done_of = counts.get(n.id)
         if context["can_edit"]:
