@@ -21,7 +21,7 @@ from duban.deadlines import services as deadlines
 from duban.orgs.acting import acting_for, people_acting_for
 from duban.orgs.models import LEADER_ROLES, Role, Unit, User
 
-from . import workflow
+from . import named, workflow
 from .errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed
 from .models import (
     Assignment,
@@ -242,7 +242,7 @@ def create_draft(org, by: User, fields: DraftFields, *, now=None) -> Item:
     with transaction.atomic():
         item = Item.objects.create(org=org, drafter=by, status=Status.DRAFT, created_at=_now(now), **data)
         _set_units(item, data["lead_unit"], co_units)
-        item.named_people.add(by, data["responsible_leader"])
+        named.sync_item(item)
         record(item, by, "create", to_status=Status.DRAFT, now=now)
     return item
 
@@ -258,7 +258,7 @@ def update_draft(item_id, by: User, fields: DraftFields, *, version=None, now=No
         for k, v in data.items():
             setattr(item, k, v)
         _set_units(item, data["lead_unit"], co_units)
-        item.named_people.add(data["responsible_leader"])
+        named.sync_item(item)  # a replaced leader loses a secret draft (issue 8, point 1)
         _move(item, by, t, now=now)
     return item
 
@@ -332,18 +332,8 @@ def approve_proposal(item_id, by, *, version=None, comment="", now=None) -> Item
         record(item, by, "assign", to_status=item.status, now=now,
                data={"units": [a.unit.name for a in item.assignments.select_related("unit")],
                      "deadline": item.deadline.isoformat() if item.deadline else None})
-        _name_people(item)
+        named.sync_item(item)
     return item
-
-
-def _name_people(item):
-    """Who may see a secret item: drafter, leader, and the heads and liaisons of its units (for a
-    unit standing for a lower organisation, that organisation's office)."""
-    unit_ids = [a.unit_id for a in item.assignments.all()]
-    people = list(people_acting_for(unit_ids))
-    item.named_people.add(item.drafter, *people)
-    if item.responsible_leader_id:
-        item.named_people.add(item.responsible_leader)
 
 
 # --- across levels: an item received from the upper organisation -----------------------------------
@@ -423,7 +413,7 @@ def register_lower(item_id, by, *, now=None) -> Item:
             deadline=deadline, deadline_rule=rule, deadline_override_reason=reason,
             deadline_provisional=deadlines.add_working_days(deadline, 0).provisional if deadline else False,
         )
-        lower.named_people.add(by)
+        named.sync_item(lower)
         record(lower, by, "create", to_status=Status.DRAFT, now=now,
                comment=f"由上级事项{upper.number}（{upper.org.name}）登记",
                data={"upper_item": upper.id, "upper_number": upper.number})
@@ -493,7 +483,7 @@ def reassign(item_id, by, *, lead_unit, co_units=(), comment="", version=None, n
         item.lead_unit = lead_unit
         _move(item, by, t, comment=_require_comment(t, comment), now=now,
               data={"lead_unit": lead_unit.name, "co_units": [u.name for u in co_units]})
-        _name_people(item)
+        named.sync_item(item)
     return item
 
 
