@@ -16,7 +16,7 @@ from duban.orgs.acting import acting_for
 from duban.orgs.models import Role
 
 from . import workflow
-from .models import OPEN_STATUSES, Assignment, Attachment, ExtensionRequest, Item, Report, Status
+from .models import OPEN_STATUSES, Assignment, Attachment, Event, ExtensionRequest, Item, Report, Status
 
 UNREGISTERED = (Status.DRAFT, Status.PENDING_APPROVAL)
 ORG_WIDE_ROLES = (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER)
@@ -220,6 +220,30 @@ def reports_visible_on(user, item) -> QuerySet[Report]:
     if item.lead_unit_id in units:
         return qs.filter(filed | Q(unit_id__in=units))
     return qs.filter(unit_id__in=units)
+
+
+def timeline_for(user, item, reports=None) -> list[Event]:
+    """The item's events that ``user`` may read. An event about a report (drafting, 呈审签, the
+    head's approval or return with its comment, a file attached to it) shows only to whoever may
+    see that report: a timeline entry reveals no more than its reader may see of the thing it
+    records (issue 8, point 1). A review is the office's finding on a filed report and shows to
+    every reader of the item, as the reviews themselves do."""
+    if reports is None:
+        reports = reports_visible_on(user, item)
+    visible = {r.pk for r in reports}
+    return [e for e in item.events.select_related("actor") if _readable(e, visible)]
+
+
+def _readable(event, visible_reports) -> bool:
+    data = event.data if isinstance(event.data, dict) else {}
+    report_id = data.get("report")
+    return report_id is None or "review" in data or report_id in visible_reports
+
+
+def volume_attachments(item, reports) -> list[Attachment]:
+    """The item's files and those of the reports the reader may see (a draft's files stay out)."""
+    visible = {r.pk for r in reports}
+    return [a for a in item.attachments.all() if a.report_id is None or a.report_id in visible]
 
 
 def attachment_for_download(user, attachment_id) -> Attachment | None:
