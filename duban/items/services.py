@@ -7,7 +7,6 @@ management commands call them alike. Time is a parameter (``now=``) so tests can
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import mimetypes
 import secrets
@@ -21,7 +20,7 @@ from duban.deadlines import services as deadlines
 from duban.orgs.acting import acting_for, people_acting_for
 from duban.orgs.models import LEADER_ROLES, Role, Unit, User
 
-from . import named, workflow
+from . import crosslevel, named, workflow
 from .errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed
 from .models import (
     Assignment,
@@ -251,9 +250,9 @@ def update_draft(item_id, by: User, fields: DraftFields, *, version=None, now=No
     with transaction.atomic():
         item = _lock(item_id, version)
         t = _check(by, item, "edit_draft")
-        fields = fit_upper_deadline(item, fields, now=now)
+        fields = crosslevel.fit_upper_deadline(item, fields, _today(now))
         data = _clean_draft(item.org, fields, now)
-        _within_upper_deadline(item, data["deadline"], now)
+        crosslevel.check_within_upper_deadline(item, data["deadline"], _today(now))
         co_units = data.pop("co_units")
         for k, v in data.items():
             setattr(item, k, v)
@@ -326,7 +325,7 @@ def approve_proposal(item_id, by, *, version=None, comment="", now=None) -> Item
             # The period runs from the day of assignment, which is not counted (Civil Code art. 201).
             result = deadlines.compute_deadline(item.deadline_rule, today)
             item.deadline, item.deadline_provisional = result.date, result.provisional
-            _clamp_to_upper_deadline(item, now)
+            crosslevel.clamp_to_upper_deadline(item, today)
         comment = _require_comment(t, comment)
         _move(item, by, t, comment=comment, now=now, data={"number": item.number})
         record(item, by, "assign", to_status=item.status, now=now,
@@ -338,80 +337,21 @@ def approve_proposal(item_id, by, *, version=None, comment="", now=None) -> Item
 
 # --- across levels: an item received from the upper organisation -----------------------------------
 
-UPPER_DEADLINE_REASON = "按上级交办时限"
-
-
-def _upper_cap(item, today) -> dt.date | None:
-    """The latest deadline a lower item may have: its upper item's, while that lies ahead. (An
-    upper item already past its deadline caps nothing: the unit explains upward instead.)"""
-    upper = item.upper_item if item.upper_item_id else None
-    if upper is None or upper.deadline is None or upper.deadline < today:
-        return None
-    return upper.deadline
-
-
-def _within_upper_deadline(item, deadline, now=None):
-    cap = _upper_cap(item, _today(now))
-    if cap and deadline and deadline > cap:
-        raise InvalidInput(f"办理时限不能晚于上级交办时限（{cap:%Y年%m月%d日}）", "deadline")
-
-
-def _clamp_to_upper_deadline(item, now=None):
-    """At approval a rule's period is counted again; it never runs past the upper deadline."""
-    cap = _upper_cap(item, _today(now))
-    if cap and item.deadline and item.deadline > cap:
-        item.deadline, item.deadline_rule = cap, None
-        item.deadline_override_reason = UPPER_DEADLINE_REASON
-        item.deadline_provisional = deadlines.add_working_days(cap, 0).provisional
-
-
-def fit_upper_deadline(item, fields: DraftFields, *, now=None) -> DraftFields:
-    """A draft registered from an upper item, saved without a date: the rule's proposal, or the
-    upper deadline where the rule would run past it."""
-    cap = _upper_cap(item, _today(now))
-    if cap is None or fields.deadline:
-        return fields
-    proposed, _ = deadlines.propose_deadline(item.org, fields.kind, fields.urgency, _today(now))
-    if proposed is None or proposed.date > cap:
-        return dataclasses.replace(fields, deadline=cap,
-                                   deadline_override_reason=fields.deadline_override_reason or UPPER_DEADLINE_REASON)
-    return fields
-
-
-def lower_item_of(item, org_id) -> Item | None:
-    """The item a lower organisation registered from this upper item, if it did."""
-    return Item.objects.filter(upper_item=item, org_id=org_id).first()
-
-
 def register_lower(item_id, by, *, now=None) -> Item:
     """The lower organisation's office, having signed for an upper item in its unit's name,
-    registers it in its own series: a draft of its own organisation prefilled from the upper item,
-    which it completes (units, leader) and takes through its own approval, where it gets its own
-    number. One level answers to the next (一级抓一级, seed 001 art. 3; 各街道负责对上级督促检查
-    工作的落实, art. 5)."""
+    registers it in its own series: a draft of its own organisation prefilled from the upper item
+    (``crosslevel.lower_draft_fields``), which it completes (units, leader) and takes through its
+    own approval, where it gets its own number (一级抓一级, seed 001 arts. 3, 5)."""
     with transaction.atomic():
         upper = _lock(item_id)
         t = _check(by, upper, "register_lower")
         org = by.org
-        existing = lower_item_of(upper, org.id)
+        existing = crosslevel.lower_item_of(upper, org.id)
         if existing is not None:
             raise TransitionNotAllowed(f"本级已登记该事项（{existing.number or '草拟中'}）")
-        today = _today(now)
-        proposed, rule = deadlines.propose_deadline(org, upper.kind, upper.urgency, today)
-        cap = upper.deadline if upper.deadline and upper.deadline >= today else None
-        if proposed is not None and (cap is None or proposed.date <= cap):
-            deadline, reason = proposed.date, ""
-        else:
-            deadline, reason, rule = upper.deadline, UPPER_DEADLINE_REASON, None
-        source = f"上级交办：{upper.org.name} {upper.number}《{upper.title}》"
-        if upper.source_text:
-            source += "\n" + upper.source_text
         lower = Item.objects.create(
             org=org, drafter=by, status=Status.DRAFT, created_at=_now(now), upper_item=upper,
-            title=upper.title, content=upper.content, kind=upper.kind, urgency=upper.urgency,
-            is_secret=upper.is_secret, report_cycle=upper.report_cycle, source_text=source[:5000],
-            deadline=deadline, deadline_rule=rule, deadline_override_reason=reason,
-            deadline_provisional=deadlines.add_working_days(deadline, 0).provisional if deadline else False,
+            **crosslevel.lower_draft_fields(upper, org, _today(now)),
         )
         named.sync_item(lower)
         record(lower, by, "create", to_status=Status.DRAFT, now=now,
