@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "duban.ledgers",
     "duban.web",
     "duban.api",
+    "duban.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from duban.orgs.demo import DEMO_PASSWORD, create_demo_items, create_demo_org
+from duban.demo.seed import DEMO_PASSWORD, create_demo_items, create_demo_org
 
 
 class Command(BaseCommand):
