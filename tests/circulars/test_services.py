@@ -2,7 +2,8 @@
 approved by the principal leader, issued under a gapless number, frozen, and sent to every unit.
 Seeds: 001 art. 7(7) (通报: collect, analyse, circulate each unit's completion), art. 14(5)
 (通报权: praise or criticism with the principal leader's consent), art. 16 (criticism counted for
-sanctions); 000 art. 4(6) (results circulated, 通报批评); 004 (weekly, monthly, quarterly circulars)."""
+sanctions); 000 art. 4(6) (mid-year and year-end inspections end in a circular), art. 5(4) (通报 within a
+scope), art. 6 (通报批评); 004 (weekly, monthly, quarterly circulars)."""
 
 import datetime as dt
 import io
