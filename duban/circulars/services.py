@@ -18,7 +18,7 @@ from duban.figures import period_totals, unit_facts
 from duban.items.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed
 from duban.items.services import EARLIEST, LATEST, take_next
 from duban.orgs.acting import people_acting_for
-from duban.orgs.models import Role, Unit
+from duban.orgs.models import Role, Unit, User
 
 from . import writing
 from .models import (
@@ -188,6 +188,8 @@ def submit(circular_id, by, *, version=None, now=None) -> Circular:
         _state(c, EDITABLE, "呈领导审批")
         c.status, c.submitted_at, c.return_reason = CircularStatus.PENDING_APPROVAL, _now(now), ""
         _save(c, by, "submit", now=now)
+        leaders = User.objects.filter(org_id=c.org_id, role__in=APPROVER, is_active=True)
+        _tell(leaders, c, f"督查通报待审批：{c.title}", f"督查室呈送《{c.title}》，请审批。", now)
     return c
 
 
@@ -199,6 +201,7 @@ def approve(circular_id, by, *, comment="", version=None, now=None) -> Circular:
         comment = _text(comment, "审批意见", "comment", max_length=MAX_REASON, required=False)
         c.status, c.approved_by, c.approved_at = CircularStatus.APPROVED, by, _now(now)
         _save(c, by, "approve", comment=comment or "同意印发。", now=now)
+        _tell([c.drafted_by], c, f"领导已同意印发：{c.title}", f"{by.display_name}同意印发《{c.title}》，请编号印发。", now)
     return c
 
 
@@ -210,6 +213,7 @@ def return_circular(circular_id, by, *, reason, version=None, now=None) -> Circu
         c.return_reason = _text(reason, "退回理由", "reason", max_length=MAX_REASON)
         c.status = CircularStatus.RETURNED
         _save(c, by, "return", comment=c.return_reason, now=now)
+        _tell([c.drafted_by], c, f"督查通报被退回：{c.title}", f"{by.display_name}退回《{c.title}》：{c.return_reason}", now)
     return c
 
 
@@ -249,16 +253,19 @@ def issue(circular_id, by, *, version=None, now=None) -> Circular:
     return c
 
 
-def _tell_units(c: Circular, now):
+def _tell(people, c: Circular, title: str, body: str, now):
+    """Into the inbox, linking to the circular (kind "other": a kind of its own would need a notify migration)."""
     from django.apps import apps
 
     if not apps.is_installed("duban.notify"):
         return
     from duban.notify.services import notify
 
+    notify(people, kind="other", title=title[:300], body=body, url=reverse("circulars:detail", args=[c.id]), now=now)
+
+
+def _tell_units(c: Circular, now):
     units = Unit.objects.filter(org_id=c.org_id, is_active=True).exclude(
         kind__in=(Unit.Kind.OFFICE, Unit.Kind.LEADERSHIP)).values_list("id", flat=True)
     people = people_acting_for(list(units)).filter(is_active=True)
-    notify(people, kind="other", title=f"{c.number} {c.title}"[:300],
-           body=f"{issuer_of(c.org)}印发《{c.title}》（{c.number}），请阅知。",
-           url=reverse("circulars:detail", args=[c.id]), now=now)
+    _tell(people, c, f"{c.number} {c.title}", f"{issuer_of(c.org)}印发《{c.title}》（{c.number}），请阅知。", now)
