@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
@@ -57,7 +57,7 @@ def _masthead(doc, c) -> None:
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     gb._font_run(p.add_run(c.number or "（草稿，未编号）"), gb.BODY_FONT, gb.BODY_PT)
     p = doc.add_paragraph()
-    p.paragraph_format.tab_stops.add_tab_stop(Pt(gb.TEXT_WIDTH_CM / 2.54 * 72), alignment=2)  # right
+    p.paragraph_format.tab_stops.add_tab_stop(Pt(gb.TEXT_WIDTH_CM / 2.54 * 72), WD_TAB_ALIGNMENT.RIGHT)
     gb._font_run(p.add_run(f"{issuer_of(c.org)}\t{_date_line(c)}"), gb.BODY_FONT, gb.BODY_PT)
     _red_rule(p)
     doc.add_paragraph()
