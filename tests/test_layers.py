@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent / "duban"
 FORBIDDEN = {
     "orgs": {"deadlines", "items", "urging", "notify", "ledgers", "web", "api", "demo"},
     "deadlines": {"items", "urging", "notify", "ledgers", "web", "api", "demo"},
-    "items": {"web", "api", "demo"},
+    "items": {"ledgers", "web", "api", "demo"},
     "urging": {"web", "api", "demo"},
     "ledgers": {"web", "api", "demo"},
     "web": {"demo"},
