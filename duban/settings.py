@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "duban.urging",
     "duban.notify",
     "duban.ledgers",
+    "duban.circulars",
+    "duban.accountability",
     "duban.assessment",
     "duban.web",
     "duban.api",

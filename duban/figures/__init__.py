@@ -6,6 +6,6 @@ of ``duban.items.counting``, in SQL aggregates grouped by unit (a fixed number o
 the number of items).
 """
 
-from .facts import FactRecord, UnitFacts, fact_records, unit_facts
+from .facts import FactRecord, PeriodTotals, UnitFacts, fact_records, period_totals, unit_facts
 
-__all__ = ["FactRecord", "UnitFacts", "fact_records", "unit_facts"]
+__all__ = ["FactRecord", "PeriodTotals", "UnitFacts", "fact_records", "period_totals", "unit_facts"]

@@ -150,3 +150,12 @@ def test_facts_serialise_for_freezing(world, october):
     row = by_unit(world, unit_facts(world.org, START, END, today=TODAY))["lead"]
     d = row.as_dict()
     assert d["on_time_rate"] == "50.00" and d["plan_rate"] is None and d["unit_name"] == world.units["lead"].name
+
+
+def test_period_totals_count_each_item_once(world, october):
+    from duban.figures import period_totals
+
+    t = period_totals(world.org, START, END, today=TODAY)
+    # B, C, F registered in October; A and B closed, A on time; C overdue on 11-05
+    assert (t.assigned, t.closed, t.closed_on_time, t.overdue_now) == (3, 2, 1, 1)
+    assert t.on_time_rate == Decimal("50.00")
