@@ -108,3 +108,30 @@ def test_a_bad_adjustment_is_refused_and_changes_nothing(world, half, points, re
         asv.adjust(a.id, world.supervisor, unit_id=world.units["lead"].id, points=points, reason=reason)
     assert e.value.field == field
     assert not a.lines.filter(kind=ScoreKind.ADJUSTMENT).exists()
+
+
+def test_criticism_praise_and_sanctions_of_issued_circulars_are_lines(world, half):
+    """002 art. 17: 通报表彰 / 通报批评; 001 art. 16(4): the sanction counts in the assessment."""
+    from duban.accountability.models import Sanction
+
+    from ..accountability.helpers import issue_circular
+    from ..factories import aware
+
+    c = issue_circular(world, aware(2026, 5, 6), criticise=["lead"], praise=["other"])
+    issue_circular(world, aware(2026, 7, 2), criticise=["co"])  # after the period: not counted
+    a = run(world, half)
+    crit = a.lines.get(unit=world.units["lead"], kind="criticism")
+    mention = c.mentions.get(kind="criticism")
+    assert (crit.points, crit.ref_model, crit.ref_id) == (D("-5"), "circulars.Mention", mention.id)
+    assert c.number in crit.label
+    sanction = Sanction.objects.get(mention=mention)
+    line = a.lines.get(unit=world.units["lead"], kind="sanction")
+    assert (line.points, line.ref_model, line.ref_id, line.item_id) == (D("-3"), "accountability.Sanction",
+                                                                        sanction.id, sanction.item_id)
+    praise = a.lines.get(unit=world.units["other"], kind="praise")
+    assert praise.points == D("3") and praise.ref_id == c.mentions.get(kind="praise").id
+    assert not a.lines.filter(unit=world.units["co"], kind__in=["criticism", "sanction"]).exists()
+    from duban.assessment.selectors import line_link
+
+    assert line_link(crit) == f"/circulars/{c.id}/"
+    assert line_link(line) == f"/units/{world.units['lead'].id}/year/2026/"
