@@ -7,6 +7,8 @@ from duban.circulars.models import Mention
 from tests.counting.period import END, START, build_october
 from tests.factories import aware
 
+from ..api.conftest import anonymous, as_user  # noqa: F401  (fixtures: JSON API clients)
+
 DRAFTED = aware(2026, 11, 5, 9)
 
 
