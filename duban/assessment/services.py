@@ -10,13 +10,13 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from duban.figures import fact_records
 from duban.items.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed
-from duban.items.models import Instruction
+from duban.items.models import Instruction, Satisfaction
 from duban.orgs.models import LEADER_ROLES, OFFICE_ROLES, Unit
 
 from .models import Assessment, Scheme, SchemeRule, ScoreKind, ScoreLine, UnitScore
@@ -54,21 +54,17 @@ def assessed_units(org):
 
 # --- computing ------------------------------------------------------------------------------------
 
-class _Line:
-    __slots__ = ("unit_id", "kind", "at", "item_id", "item_number", "ref_model", "ref_id", "label")
-
-    def __init__(self, unit_id, kind, at, label, item_id=None, item_number="", ref_model="", ref_id=None):
-        self.unit_id, self.kind, self.at, self.label = unit_id, kind, at, label
-        self.item_id, self.item_number, self.ref_model, self.ref_id = item_id, item_number, ref_model, ref_id
+SCORED_FACTS = ("overdue", "urge_notice", "supervision_order", "return_for_rework", "missed_report", "closed_early")
 
 
-def _events(org, start, end, as_of, unit_ids) -> list[_Line]:
+def _events(org, start, end, as_of, unit_ids) -> list[tuple]:
     """Every record of the period that the scheme may score, from the one place each is counted:
     ``figures.fact_records`` (items, notices, reviews, missed reports), issued circulars'
-    mentions, sanctions, and the leaders' ratings on closing."""
+    mentions, sanctions, and the leaders' ratings on closing. Each as (unit_id, kind, at, label,
+    item_id, item_number, ref_model, ref_id)."""
     out = [
-        _Line(r.unit_id, r.kind, r.at, r.label, r.item_id, r.item_number, r.ref_model, r.ref_id)
-        for r in fact_records(org, start, end, today=as_of) if r.kind != "closed" and r.unit_id in unit_ids
+        (r.unit_id, r.kind, r.at, r.label, r.item_id, r.item_number, r.ref_model, r.ref_id)
+        for r in fact_records(org, start, end, today=as_of, kinds=SCORED_FACTS) if r.unit_id in unit_ids
     ]
     lo, hi = _bounds(start, end)
     if apps.is_installed("duban.circulars"):
@@ -76,27 +72,25 @@ def _events(org, start, end, as_of, unit_ids) -> list[_Line]:
 
         mentions = (Mention.objects.filter(circular__org=org, circular__status="issued", circular__issued_at__gte=lo,
                                            circular__issued_at__lt=hi, unit_id__in=unit_ids)
-                    .select_related("circular").only("id", "unit_id", "kind", "facts", "circular__number",
-                                                     "circular__issued_at"))
-        for m in mentions:
-            word = "通报批评" if m.kind == "criticism" else "通报表扬"
-            out.append(_Line(m.unit_id, m.kind, _local(m.circular.issued_at),
-                             f"{m.circular.number}{word}：{m.facts}"[:500], ref_model="circulars.Mention", ref_id=m.id))
+                    .values_list("id", "unit_id", "kind", "facts", "circular__number", "circular__issued_at"))
+        for mid, unit_id, kind, facts, number, issued_at in mentions:
+            word = "通报批评" if kind == "criticism" else "通报表扬"
+            out.append((unit_id, kind, _local(issued_at), f"{number}{word}：{facts}"[:500], None, "",
+                        "circulars.Mention", mid))
     if apps.is_installed("duban.accountability"):
         from duban.accountability.models import Sanction
 
         for s in Sanction.objects.filter(org=org, created_at__gte=lo, created_at__lt=hi, unit_id__in=unit_ids):
-            out.append(_Line(s.unit_id, ScoreKind.SANCTION, _local(s.created_at),
-                             f"{s.year}年第{s.ordinal}次通报批评：{s.get_measure_display()}", s.item_id, "",
-                             "accountability.Sanction", s.id))
+            out.append((s.unit_id, ScoreKind.SANCTION, _local(s.created_at),
+                        f"{s.year}年第{s.ordinal}次通报批评：{s.get_measure_display()}", s.item_id, "",
+                        "accountability.Sanction", s.id))
+    labels = dict(Satisfaction.choices)
     ratings = (Instruction.objects.filter(item__org=org, outcome=Instruction.Outcome.CLOSE, at__gte=lo, at__lt=hi,
                                           item__lead_unit_id__in=unit_ids).exclude(satisfaction="")
-               .select_related("item").only("id", "at", "satisfaction", "item__id", "item__number", "item__title",
-                                            "item__lead_unit_id"))
-    for i in ratings:
-        out.append(_Line(i.item.lead_unit_id, i.satisfaction, _local(i.at),
-                         f"{i.item.number} {i.item.title}：领导评价“{i.get_satisfaction_display()}”"[:500],
-                         i.item_id, i.item.number, "items.Instruction", i.id))
+               .values_list("id", "at", "satisfaction", "item_id", "item__number", "item__title", "item__lead_unit_id"))
+    for iid, at, satisfaction, item_id, number, title, unit_id in ratings:
+        out.append((unit_id, satisfaction, _local(at), f"{number} {title}：领导评价“{labels[satisfaction]}”"[:500],
+                    item_id, number, "items.Instruction", iid))
     return out
 
 
@@ -110,28 +104,43 @@ def _compute(a: Assessment, now) -> None:
     units = list(assessed_units(org).order_by("order", "id").only("id", "name"))
     unit_ids = {u.id for u in units}
     a.lines.exclude(kind=ScoreKind.ADJUSTMENT).delete()
-    lines = [ScoreLine(assessment=a, unit_id=u.id, kind=ScoreKind.BASE, points=a.base_score, label="基础分",
-                       at=a.period_start, created_at=now) for u in units]
+    rows = [(u.id, ScoreKind.BASE, a.base_score, "基础分", a.period_start, None, "", "", None) for u in units]
     used: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
     events = sorted(_events(org, a.period_start, a.period_end, a.as_of, unit_ids),
-                    key=lambda e: (e.unit_id, e.at or a.period_start, e.kind, e.ref_id or 0))
-    for e in events:
-        rule = rules.get(e.kind)
+                    key=lambda e: (e[0], e[2] or a.period_start, e[1], e[7] or 0))
+    for unit_id, kind, at, label, item_id, item_number, ref_model, ref_id in events:
+        rule = rules.get(kind)
         if rule is None:
             continue
-        points, label = rule.points, e.label
+        points = rule.points
         if rule.cap is not None:
-            room = max(rule.cap - used[(e.unit_id, e.kind)], ZERO)
+            room = max(rule.cap - used[(unit_id, kind)], ZERO)
             if abs(points) > room:
                 points = room if points > 0 else -room
                 label = f"{label}（该项累计已达上限{rule.cap}分）"
-            used[(e.unit_id, e.kind)] += abs(points)
-        lines.append(ScoreLine(assessment=a, unit_id=e.unit_id, kind=e.kind, points=points, label=label[:500], at=e.at,
-                               item_id=e.item_id, item_number=e.item_number or "", ref_model=e.ref_model,
-                               ref_id=e.ref_id, created_at=now))
-    ScoreLine.objects.bulk_create(lines, batch_size=2000)
+            used[(unit_id, kind)] += abs(points)
+        rows.append((unit_id, kind, points, label[:500], at, item_id, item_number or "", ref_model, ref_id))
+    _store_lines(a, rows, now)
     a.computed_at = now
     _total(a, units)
+
+
+LINE_COLUMNS = ("unit_id", "kind", "points", "label", "at", "item_id", "item_number", "ref_model", "ref_id")
+
+
+def _store_lines(a: Assessment, rows: list[tuple], now) -> None:
+    """Write the computed lines. An annual assessment of a large organisation is ~100,000 lines: on
+    PostgreSQL they go in by COPY (0.3 s where bulk_create took 10 s, bench/assessment.py)."""
+    if connection.vendor == "postgresql":
+        table = ScoreLine._meta.db_table
+        cols = ", ".join(f'"{ScoreLine._meta.get_field(c).column}"' for c in (*LINE_COLUMNS, "assessment", "created_at"))
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row((*row, a.id, now))
+        return
+    ScoreLine.objects.bulk_create(
+        [ScoreLine(assessment=a, created_at=now, **dict(zip(LINE_COLUMNS, row))) for row in rows], batch_size=2000)
 
 
 def _total(a: Assessment, units=None) -> None:
