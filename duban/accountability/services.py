@@ -16,7 +16,7 @@ from duban.items.models import ItemKind, Urgency
 from duban.orgs.acting import people_acting_for
 from duban.orgs.models import LEADER_ROLES, OFFICE_ROLES, Role, User
 
-from .models import Sanction, SanctionRule
+from .models import Measure, Sanction, SanctionRule
 
 CRITICISM = "criticism"
 ISSUED = "issued"
@@ -110,6 +110,10 @@ def apply_ladder(circular, *, now=None) -> list[Sanction]:
             if rule.creates_item:
                 s.item = _obligation_item(s, rule, circular, now)
                 s.save(update_fields=["item"])
+            elif rule.measure == Measure.NO_AWARDS:
+                # Nothing to carry out: the unit is out of the year's awards from now on.
+                s.state, s.fulfilled_at, s.note = Sanction.State.FULFILLED, now, f"自即日起取消{year}年度评先评优资格"
+                s.save(update_fields=["state", "fulfilled_at", "note"])
             made.append(s)
             people = list(people_acting_for([mention.unit_id]).filter(is_active=True))
             notify(people, kind="other", title=f"问责：{s.get_measure_display()}",

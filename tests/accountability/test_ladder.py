@@ -24,6 +24,9 @@ def test_001_art_16_first_second_and_third_criticism_in_a_year(world):
     assert measures(world) == [(1, "written_self_examination")]
     issue_circular(world, aware(2026, 6, 4), criticise=["lead"])
     assert measures(world)[1:] == [(2, "admonitory_talk"), (2, "no_awards")]
+    no_awards = Sanction.objects.get(measure="no_awards")
+    assert no_awards.state == "fulfilled" and "取消2026年度评先评优资格" in no_awards.note  # in effect at once
+    assert Sanction.objects.get(measure="admonitory_talk").state == "pending"  # the talk is still to be held
     issue_circular(world, aware(2026, 9, 3), criticise=["lead"])
     assert measures(world)[3:] == [(3, "organisational_handling")]
     issue_circular(world, aware(2026, 10, 9), criticise=["lead"])
