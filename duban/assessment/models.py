@@ -121,18 +121,23 @@ class ScoreLine(models.Model):
     review, missed report, circular mention, sanction, leader's rating), or the office's written
     reason for an adjustment. Stored: a published assessment is never recomputed."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="lines")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # One index, (assessment, unit), serves every read; a year of a large organisation is ~100,000
+    # lines, and each further index slows their writing (bench/assessment.py).
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField("事项", max_length=30, choices=ScoreKind.choices)
     points = models.DecimalField("分值", max_digits=7, decimal_places=2)
     label = models.CharField("说明", max_length=500)
     at = models.DateField("日期", null=True, blank=True)
-    item = models.ForeignKey("items.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # No database constraint: items are never deleted (every relation to them protects them), and
+    # checking 100,000 lines against items_item cost more than writing them.
+    item = models.ForeignKey("items.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             db_index=False, db_constraint=False)
     item_number = models.CharField("事项编号", max_length=40, blank=True)
     ref_model = models.CharField(max_length=50, blank=True)
     ref_id = models.PositiveBigIntegerField(null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                           verbose_name="调整人")
+                           verbose_name="调整人", db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -193,7 +193,7 @@ def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=
     one_day = dt.timedelta(days=1)
     open_statuses = set(OPEN_STATUSES)
     for unit_id, item_id, number, title, deadline, closed_at, status in (
-            asg.filter(closed_q | _on("item__", overdue_q(today))).order_by().iterator(chunk_size=5000)):
+            asg.filter(closed_q | _on("item__", overdue_q(today))).order_by()):
         if status in open_statuses:
             out.append(FactRecord(unit_id, "overdue", deadline + one_day, item_id, number,
                                   "items.Item", item_id, f"{number} {title}：逾期未办结（时限{deadline:%Y-%m-%d}）"))
