@@ -73,7 +73,7 @@ def _detail(request, c, *, forms=None, status=200):
     v = {"version": c.version}
     ctx = {
         "c": c, "acts": acts, "mentions": mentions, "sections": writing.sections(c, mentions),
-        "headers": writing.TABLE_HEADERS, "rows": writing.table_rows(c.figures),
+        "headers": writing.TABLE_HEADERS, "rows": writing.table_rows(c.figures), "hide": writing.HIDE_ON_PHONE,
         "totals": c.figures.get("totals", {}), "events": c.events.select_related("actor"),
         "period": writing.period_label(c.period_start, c.period_end),
     }

@@ -179,6 +179,8 @@ def sections(circular, mentions) -> list[tuple[str, str | list[str]]]:
 TABLE_HEADERS = ["单位", "交办", "办结", "按时办结", "按时办结率", "逾期未办结", "延期申请", "催办单", "督办令", "退回重办",
                  "缺报", "整改完成率"]
 
+HIDE_ON_PHONE = (3, 6, 9, 10, 11)  # 按时办结, 延期申请, 退回重办, 缺报, 整改完成率
+
 
 def table_rows(figures: dict) -> list[list]:
     def pct(v):
