@@ -18,6 +18,9 @@ from duban.orgs.models import Role, Unit, User
 from .models import Sanction
 
 
+FIRST_FACTS = "城区道路“白改黑”工程在督办令下达后仍无明显进展，3件事项超期未办结"
+
+
 def _at(day: dt.date, hour=10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
@@ -35,9 +38,12 @@ def first_half_days(now) -> tuple[dt.date, dt.date]:
 
 
 def seed_demo(org, *, now=None) -> list[Sanction]:
-    """Idempotent: does nothing if the organisation already has sanctions."""
+    """Idempotent: does nothing if its circulars were issued already. Run it before any demo that
+    issues circulars dated today: these are dated earlier in the year, and numbers follow issue order."""
+    from duban.circulars.models import Mention
+
     now = now or timezone.now()
-    if Sanction.objects.filter(org=org).exists():
+    if Mention.objects.filter(circular__org=org, facts=FIRST_FACTS).exists():
         return []
     office = User.objects.filter(org=org, role=Role.SUPERVISOR).order_by("id").first()
     principal = User.objects.filter(org=org, role=Role.PRINCIPAL_LEADER).order_by("id").first()
@@ -46,7 +52,7 @@ def seed_demo(org, *, now=None) -> list[Sanction]:
         return []
     march, may = first_half_days(now)
     plan = [
-        (march, [("criticism", "交通局", "城区道路“白改黑”工程在督办令下达后仍无明显进展，3件事项超期未办结")],
+        (march, [("criticism", "交通局", FIRST_FACTS)],
          [("praise", "教育局", "义务教育学校课后服务全覆盖提前完成，报送及时、材料规范")]),
         (may, [("criticism", "交通局", "公交线网优化事项超期20个工作日未报送情况说明"),
                ("criticism", "卫健委", "基层医疗机构改造事项连续两次缺报月度进展")], []),
