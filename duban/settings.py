@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "duban.notify",
     "duban.ledgers",
     "duban.circulars",
+    "duban.accountability",
+    "duban.assessment",
     "duban.web",
     "duban.api",
     "duban.demo",

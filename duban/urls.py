@@ -6,6 +6,8 @@ urlpatterns = [
     path("api/v1/", include("duban.api.urls")),
     path("notifications/", include("duban.notify.urls")),
     path("circulars/", include("duban.circulars.urls")),
+    path("", include("duban.accountability.urls")),
+    path("", include("duban.assessment.urls")),
     path("", include("duban.web.urls")),
 ]
 

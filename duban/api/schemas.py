@@ -12,7 +12,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from duban.deadlines.calendar import MAX_DAYS
-from duban.items.models import ItemKind, Report, Status, Urge, Urgency
+from duban.items.models import ItemKind, Report, Satisfaction, Status, Urge, Urgency
 from duban.items.services import EARLIEST, LATEST
 
 # --- types -------------------------------------------------------------------------------------
@@ -229,6 +229,14 @@ class InstructionIn(In):
     version: Version | None = None
 
 
+class CloseIn(In):
+    text: Text(5000) = Field("", description="批示内容")
+    satisfaction: _choices(["", *Satisfaction.values]) = Field(
+        "", description="满意度评价（000 第四条第6项）：satisfied 满意 / basically_satisfied 基本满意 / "
+                        "dissatisfied 不满意；空为不评价")
+    version: Version | None = None
+
+
 class InstructionRequiredIn(In):
     text: Text(5000) = Field(description="批示内容（必填）")
     version: Version | None = None
@@ -425,6 +433,8 @@ class InstructionOut(Schema):
     text: str
     outcome: str
     outcome_label: str
+    satisfaction: str
+    satisfaction_label: str
     at: dt.datetime
 
 

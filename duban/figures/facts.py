@@ -162,7 +162,8 @@ class FactRecord:
 KINDS = ("overdue", "urge_notice", "supervision_order", "return_for_rework", "missed_report", "closed_early", "closed")
 
 
-def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=None) -> list[FactRecord]:
+def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=None,
+                 kinds=None) -> list[FactRecord]:
     """The records behind ``unit_facts``, one per (unit, event), sorted by unit, date and kind:
 
     - ``closed``: each item closed in the period (``UnitFacts.closed``); ``closed_early`` besides,
@@ -171,8 +172,11 @@ def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=
       and each item closed late in the period (``closed - closed_on_time``, 逾期办结);
     - ``urge_notice``, ``supervision_order``, ``return_for_rework``, ``missed_report``: each notice,
       returning review and missed periodic report counted in ``unit_facts``.
+
+    ``kinds``: only these kinds (the assessment leaves out ``closed``, which it does not score).
     """
     _check_period(start, end, today)
+    want = frozenset(KINDS if kinds is None else kinds)
     lo, hi = _window(start, end)
     units = None if unit_ids is None else [int(u) for u in unit_ids]
     out: list[FactRecord] = []
@@ -180,23 +184,29 @@ def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=
     def mine(qs, field):
         return qs if units is None else qs.filter(**{f"{field}__in": units})
 
-    asg = mine(_assignments(org), "unit_id").select_related("item").only(
+    # Tuples, not model instances: a year of a large organisation is 100,000+ rows here, and
+    # building Assignment and Item objects for them took most of the time (bench/assessment.py).
+    asg = mine(_assignments(org), "unit_id").values_list(
         "unit_id", "item__id", "item__number", "item__title", "item__deadline", "item__closed_at", "item__status")
     closed_q = _on("item__", done_q()) & Q(item__closed_at__gte=lo, item__closed_at__lt=hi)
-    for a in asg.filter(closed_q | _on("item__", overdue_q(today))).order_by():
-        it = a.item
-        if it.status in OPEN_STATUSES:
-            out.append(FactRecord(a.unit_id, "overdue", it.deadline + dt.timedelta(days=1), it.id, it.number,
-                                  "items.Item", it.id, f"{it.number} {it.title}：逾期未办结（时限{it.deadline:%Y-%m-%d}）"))
+    tz = timezone.get_current_timezone()
+    one_day = dt.timedelta(days=1)
+    open_statuses = set(OPEN_STATUSES)
+    for unit_id, item_id, number, title, deadline, closed_at, status in (
+            asg.filter(closed_q | _on("item__", overdue_q(today))).order_by()):
+        if status in open_statuses:
+            out.append(FactRecord(unit_id, "overdue", deadline + one_day, item_id, number,
+                                  "items.Item", item_id, f"{number} {title}：逾期未办结（时限{deadline:%Y-%m-%d}）"))
             continue
-        day = _local_date(it.closed_at)
-        out.append(FactRecord(a.unit_id, "closed", day, it.id, it.number, "items.Item", it.id, f"{it.number} {it.title}：办结"))
-        if it.deadline and day < it.deadline:
-            out.append(FactRecord(a.unit_id, "closed_early", day, it.id, it.number, "items.Item", it.id,
-                                  f"{it.number} {it.title}：提前办结（时限{it.deadline:%Y-%m-%d}）"))
-        elif it.deadline and day > it.deadline:
-            out.append(FactRecord(a.unit_id, "overdue", day, it.id, it.number, "items.Item", it.id,
-                                  f"{it.number} {it.title}：逾期办结（时限{it.deadline:%Y-%m-%d}）"))
+        day = closed_at.astimezone(tz).date()
+        if "closed" in want:
+            out.append(FactRecord(unit_id, "closed", day, item_id, number, "items.Item", item_id, f"{number} {title}：办结"))
+        if deadline and day < deadline:
+            out.append(FactRecord(unit_id, "closed_early", day, item_id, number, "items.Item", item_id,
+                                  f"{number} {title}：提前办结（时限{deadline:%Y-%m-%d}）"))
+        elif deadline and day > deadline:
+            out.append(FactRecord(unit_id, "overdue", day, item_id, number, "items.Item", item_id,
+                                  f"{number} {title}：逾期办结（时限{deadline:%Y-%m-%d}）"))
 
     notices = mine(Notice.objects.filter(item__org=org, issued_at__gte=lo, issued_at__lt=hi), "unit_id")
     for n in notices.select_related("item").only("id", "unit_id", "kind", "number", "issued_at", "item__id", "item__number", "item__title"):
@@ -218,6 +228,8 @@ def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=
                               "urging.ReportObligation", ob.id,
                               f"{ob.item.number} {ob.item.title}：{ob.period_start:%m月%d日}至{ob.period_end:%m月%d日}定期报告缺报"))
 
+    if kinds is not None:
+        out = [r for r in out if r.kind in want]
     out.sort(key=lambda r: (r.unit_id, r.at, KINDS.index(r.kind), r.item_id, r.ref_id))
     return out
 

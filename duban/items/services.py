@@ -34,6 +34,7 @@ from .models import (
     Report,
     ReportCycle,
     Review,
+    Satisfaction,
     Status,
     Urge,
     Urgency,
@@ -681,14 +682,20 @@ def review(item_id, by, *, accept: bool, criteria: dict, comment="", version=Non
     return rev
 
 
-def close(item_id, by, *, text="", version=None, now=None) -> Item:
+def close(item_id, by, *, text="", satisfaction="", version=None, now=None) -> Item:
+    """The leader closes the item (001 art. 7(8)) and may rate the work 满意 / 基本满意 / 不满意
+    (000 art. 4(6): 满意度评价), which the assessment counts."""
     with transaction.atomic():
         item = _lock(item_id, version)
         t = _check(by, item, "close")
         text = _text(text, "批示内容", required=False, max_length=5000) or "同意办结。"
-        Instruction.objects.create(item=item, leader=by, text=text, outcome=Instruction.Outcome.CLOSE, at=_now(now))
+        satisfaction = satisfaction or ""
+        if satisfaction not in ("", *Satisfaction.values):
+            raise InvalidInput("请选择满意、基本满意或不满意", "satisfaction")
+        Instruction.objects.create(item=item, leader=by, text=text, outcome=Instruction.Outcome.CLOSE,
+                                   satisfaction=satisfaction, at=_now(now))
         item.closed_at = _now(now)
-        _move(item, by, t, comment=text, now=now)
+        _move(item, by, t, comment=text, now=now, data={"satisfaction": satisfaction} if satisfaction else None)
     return item
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from duban.items.models import ItemKind, Report, ReportCycle, Status, Urge, Urgency
+from duban.items.models import ItemKind, Report, ReportCycle, Satisfaction, Status, Urge, Urgency
 from duban.items.services import REVIEW_CRITERIA
 from duban.orgs.models import LEADER_ROLES, Unit, User
 from duban.urging import lights
@@ -15,7 +15,7 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             w = field.widget
-            if isinstance(w, forms.CheckboxInput):
+            if isinstance(w, (forms.CheckboxInput, forms.RadioSelect)):
                 w.attrs.setdefault("class", "form-check-input")
             elif isinstance(w, (forms.Select, forms.SelectMultiple)):
                 w.attrs.setdefault("class", "form-select")
@@ -154,6 +154,15 @@ class ReviewForm(Form):
 
 class InstructionForm(Form):
     text = forms.CharField(label="批示内容", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseForm(InstructionForm):
+    """同意办结, with the leader's optional rating of the work (000 art. 4(6))."""
+
+    satisfaction = forms.ChoiceField(
+        label="满意度评价", required=False, choices=[("", "不评价")] + list(Satisfaction.choices),
+        widget=forms.RadioSelect,
+    )
 
 
 class AttachmentForm(Form):
