@@ -16,6 +16,7 @@ from duban.orgs.acting import acting_for
 from duban.orgs.models import Role
 
 from . import workflow
+from .counting import DONE_STATUSES, overdue_q, rate, rollup_items
 from .models import OPEN_STATUSES, Assignment, Attachment, ExtensionRequest, Item, Report, Status
 
 UNREGISTERED = (Status.DRAFT, Status.PENDING_APPROVAL)
@@ -104,7 +105,7 @@ def filter_items(qs: QuerySet[Item], *, status=None, kind=None, unit=None, leade
     if leader:
         qs = qs.filter(responsible_leader_id=leader)
     if overdue:
-        qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+        qs = qs.filter(overdue_q(today))
     if due_this_week:
         start, end = week_bounds(today)
         qs = qs.filter(status__in=OPEN_STATUSES, deadline__gte=max(start, today), deadline__lte=end)
@@ -171,7 +172,7 @@ def worklist(user, *, now=None) -> list[tuple[str, str, QuerySet[Item]]]:
         buckets["to_accept"] = visible.filter(
             Q(status=Status.ASSIGNED, lead_unit_id__in=units) | Q(mine(role=Assignment.Role.CO, state=Assignment.State.PENDING))
         ).exclude(status__in=[Status.CLOSED, Status.ARCHIVED])
-        buckets["explanation"] = visible.filter(status__in=OPEN_STATUSES, deadline__lt=today).exclude(
+        buckets["explanation"] = visible.filter(overdue_q(today)).exclude(
             Exists(Report.objects.filter(
                 item=OuterRef("pk"), unit_id__in=units, kind=Report.Kind.EXPLANATION,
                 state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED], submitted_at__date__gt=OuterRef("deadline"),
@@ -261,8 +262,6 @@ class LowerProgress:
 
     @property
     def rate(self) -> Decimal:
-        from duban.ledgers.selectors import rate
-
         return rate(self.done, self.total)
 
 
@@ -273,15 +272,13 @@ def may_see_sent_down(user, item) -> bool:
 
 def sent_down_progress(item) -> list[LowerProgress]:
     """Per lower organisation that registered ``item``: its item, plus the leaves of its
-    decomposition if it decomposed it (``ledgers.selectors.rollup_items``), counted by status in
+    decomposition if it decomposed it (``counting.rollup_items``), counted by status in
     one aggregate query for all of them (一级抓一级: the upper level sees the progress of what it
     sent down, rolled up, and nothing else; seed 001 arts. 3, 5)."""
     return _progress_of(list(item.lower_items.select_related("org").order_by("org__name", "id")))
 
 
 def _progress_of(lowers: list[Item]) -> list[LowerProgress]:
-    from duban.ledgers.selectors import DONE_STATUSES, rollup_items
-
     if not lowers:
         return []
     parts = [
