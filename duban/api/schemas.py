@@ -245,6 +245,7 @@ class ItemFilters(Schema):
         None, description="状态；open 为全部未办结，done 为已办结（含已归档）")
     kind: KindChoice | None = None
     unit: ParamId | None = Field(None, description="承办单位 id")
+    unit_role: _choices(["lead", "co"]) | None = Field(None, description="与 unit 同用：lead 只看该单位主办的，co 只看协办的")
     leader: ParamId | None = Field(None, description="分管领导 id")
     overdue: bool = Field(False, description="只看已超期")
     due_this_week: bool = Field(False, description="只看本周到期")

@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from duban.items.counting import DONE_STATUSES, OPEN_STATUSES, done_q, on_time_q, overdue_q, rate
 from duban.items.models import Assignment, Item, ItemKind
-from duban.items.selectors import items_visible_to, worklist
+from duban.items.selectors import items_visible_to, month_range, worklist
 from duban.ledgers.selectors import plans_visible_to
-from duban.orgs.models import Role, User
+from duban.orgs.models import Role, Unit, User
 from duban.urging import lights
 
 # Whose home page the dashboard is (issue 9: "the home page of leaders and the office head").
@@ -127,7 +127,11 @@ class Dashboard:
 
 
 def dashboard(user, *, year: int | None = None, now: dt.datetime | None = None, with_worklist: bool = True) -> Dashboard:
-    """All the figures of the dashboard as ``user`` may see them, for ``year`` (default: this year)."""
+    """All the figures of the dashboard as ``user`` may see them, for ``year`` (default: this year).
+
+    Three grouped scans carry the item figures: the year's items by (kind, leader, month of
+    registration), the year's closings by month, and the open items by light; the rest (kinds,
+    leaders, months, totals) is summed from those few hundred groups, not from items."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     year = year or today.year
@@ -135,48 +139,75 @@ def dashboard(user, *, year: int | None = None, now: dt.datetime | None = None, 
     # The organisation's own items only: an upper item a lower office handles for its unit is the
     # upper organisation's work, counted there (issue 9: "a lower organisation's items are its own").
     visible = items_visible_to(user).filter(org_id=user.org_id)
-    start = timezone.make_aware(dt.datetime(year, 1, 1))
-    end = timezone.make_aware(dt.datetime(year + 1, 1, 1))
     of_year = Q(year=year)  # registered (立项交办) in the year: the number's year is the registration's
-    closed_in_year = done_q() & Q(closed_at__gte=start, closed_at__lt=end)
 
-    totals, total_urls, light_bars = _totals(visible, year, today, bounds, of_year, closed_in_year)
+    grid = list(
+        visible.filter(of_year).order_by().annotate(m=ExtractMonth("registered_at"))
+        .values("kind", "responsible_leader_id", "m").annotate(**_counts(today))
+    )
+    start, end = month_range(str(year))
+    closings = list(
+        visible.filter(done_q(), closed_at__gte=start, closed_at__lt=end).order_by()
+        .annotate(m=ExtractMonth("closed_at")).values("m")
+        .annotate(n=Count("id"), on_time=Count("id", filter=on_time_q()))
+    )
+    totals, total_urls, light_bars, by_unit = _totals(visible, year, today, bounds, grid, closings)
     d = Dashboard(
         year=year, today=today, years=list(range(today.year, max(MIN_YEAR, today.year - 5) - 1, -1)),
         totals=totals, total_urls=total_urls, lights=light_bars,
         overdue_units=[], overdue_unit_count=0,
-        kinds=_by_kind(visible, year, today, of_year),
-        leaders=_by_leader(user, visible, year, today, of_year),
-        months=_by_month(visible, year, of_year, closed_in_year),
+        kinds=_by_kind(grid, year),
+        leaders=_by_leader(user, grid, year),
+        months=_by_month(grid, closings, year),
         plans=_plans(user, visible, today),
         lower_orgs=_lower_orgs(visible, year, today, of_year),
         circulars=_circulars(user), ranking=_ranking(user),
     )
-    d.overdue_units, d.overdue_unit_count = _overdue_units(visible, today)
+    d.overdue_units, d.overdue_unit_count = _overdue_units(by_unit)
     if with_worklist:
         d.worklist = [(key, label, list(lights.annotate(qs, bounds)[:WORKLIST_ROWS]), qs.count())
                       for key, label, qs in worklist(user, now=now)]
     return d
 
 
-def _totals(visible, year, today, b, of_year, closed_in_year):
-    """The year's totals and the lights of the open items, in one aggregate query."""
+def _sum(rows, *keys) -> dict[str, int]:
+    return {k: sum(r[k] for r in rows) for k in keys}
+
+
+def _group(rows, key) -> dict:
+    """Sum the grid's counts per value of ``key``."""
+    out: dict = {}
+    for r in rows:
+        acc = out.setdefault(r[key], {"total": 0, "done": 0, "overdue": 0})
+        for k in acc:
+            acc[k] += r[k]
+    return out
+
+
+def _totals(visible, year, today, b, grid, closings):
+    """The year's totals (from the grid and the closings), and the open items by lead unit with
+    their lights: one grouped scan of the open items ((org, status, deadline) index) gives the
+    lights, the overdue total and the overdue units."""
     lit = Q(status__in=lights.LIGHT_STATUSES, deadline__isnull=False)
-    row = visible.aggregate(
-        assigned=Count("id", filter=of_year),
-        assigned_done=Count("id", filter=of_year & done_q()),
-        closed=Count("id", filter=closed_in_year),
-        closed_on_time=Count("id", filter=closed_in_year & on_time_q()),
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("id", filter=overdue_q(today)),
-        red=Count("id", filter=lit & Q(deadline__lt=b.today)),
-        yellow=Count("id", filter=lit & Q(deadline__gte=b.today, deadline__lte=b.warning)),
-        green=Count("id", filter=lit & Q(deadline__gt=b.warning)),
-        stalled=Count("id", filter=Q(status__in=lights.STALL_STATUSES, last_progress_at__lt=b.stall)),
+    by_unit = list(
+        visible.filter(status__in=OPEN_STATUSES).order_by().values("lead_unit_id").annotate(
+            open=Count("id"),
+            overdue=Count("id", filter=overdue_q(today)),
+            red=Count("id", filter=lit & Q(deadline__lt=b.today)),
+            yellow=Count("id", filter=lit & Q(deadline__gte=b.today, deadline__lte=b.warning)),
+            green=Count("id", filter=lit & Q(deadline__gt=b.warning)),
+            stalled=Count("id", filter=Q(status__in=lights.STALL_STATUSES, last_progress_at__lt=b.stall)),
+        )
     )
-    totals = dict(row)
-    totals["completion_rate"] = rate(row["assigned_done"], row["assigned"])
-    totals["on_time_rate"] = rate(row["closed_on_time"], row["closed"])
+    row = _sum(by_unit, "open", "overdue", "red", "yellow", "green", "stalled")
+    year_sums = _sum(grid, "total", "done")
+    closed = _sum(closings, "n", "on_time")
+    totals = {
+        "assigned": year_sums["total"], "assigned_done": year_sums["done"],
+        "completion_rate": rate(year_sums["done"], year_sums["total"]),
+        "closed": closed["n"], "closed_on_time": closed["on_time"], "on_time_rate": rate(closed["on_time"], closed["n"]),
+        **row,
+    }
     urls = {
         "assigned": list_url(year=year),
         "assigned_done": list_url(year=year, status="done"),
@@ -189,19 +220,19 @@ def _totals(visible, year, today, b, of_year, closed_in_year):
         Bar(key, label, {"n": row[key]}, {"n": list_url(light=key)})
         for key, label in (("red", "超期（红灯）"), ("yellow", "临期（黄灯）"), ("green", "正常（绿灯）"))
     ]
-    return totals, urls, light_bars
+    return totals, urls, light_bars, by_unit
 
 
-def _triple(rows, key_of, label_of, params_of) -> list[Bar]:
+def _triple(rows, label_of, params_of) -> list[Bar]:
     """Bars of the year's items: assigned, of which closed, and overdue now; each value a link."""
     bars = []
-    for r in rows:
-        params = params_of(r)
+    for key, r in rows:
+        params = params_of(key)
         urls = {}
         if params is not None:
             urls = {"total": list_url(**params), "done": list_url(**params, status="done"),
                     "overdue": list_url(**params, overdue="on")}
-        bars.append(Bar(key_of(r), label_of(r), {"total": r["total"], "done": r["done"], "overdue": r["overdue"]},
+        bars.append(Bar(str(key or ""), label_of(key), {"total": r["total"], "done": r["done"], "overdue": r["overdue"]},
                         urls, rate=rate(r["done"], r["total"])))
     return bars
 
@@ -210,38 +241,28 @@ def _counts(today):
     return dict(total=Count("id"), done=Count("id", filter=done_q()), overdue=Count("id", filter=overdue_q(today)))
 
 
-def _by_kind(visible, year, today, of_year) -> list[Bar]:
-    rows = visible.filter(of_year).order_by().values("kind").annotate(**_counts(today))
+def _by_kind(grid, year) -> list[Bar]:
     order = {k: i for i, k in enumerate(ItemKind.values)}
     labels = dict(ItemKind.choices)
-    rows = sorted(rows, key=lambda r: order.get(r["kind"], 99))
-    return _triple(rows, lambda r: r["kind"], lambda r: labels.get(r["kind"], r["kind"]),
-                   lambda r: {"kind": r["kind"], "year": year})
+    rows = sorted(_group(grid, "kind").items(), key=lambda kv: order.get(kv[0], 99))
+    return _triple(rows, lambda k: labels.get(k, k), lambda k: {"kind": k, "year": year})
 
 
-def _by_leader(user, visible, year, today, of_year) -> list[Bar]:
+def _by_leader(user, grid, year) -> list[Bar]:
     """Per responsible leader; a 分管领导 finds his own row first (issue 9, point 4)."""
-    rows = list(visible.filter(of_year).order_by().values("responsible_leader_id").annotate(**_counts(today)))
-    names = dict(
-        (u.id, u.display_name) for u in User.objects.filter(pk__in=[r["responsible_leader_id"] for r in rows if r["responsible_leader_id"]])
-    )
-    rows.sort(key=lambda r: (r["responsible_leader_id"] != user.id, r["responsible_leader_id"] is None, -r["total"]))
-    bars = _triple(
-        rows, lambda r: str(r["responsible_leader_id"] or ""),
-        lambda r: names.get(r["responsible_leader_id"], "未指定分管领导"),
-        lambda r: {"leader": r["responsible_leader_id"], "year": year} if r["responsible_leader_id"] else None,
-    )
+    groups = _group(grid, "responsible_leader_id")
+    names = {u.id: u.display_name for u in User.objects.filter(pk__in=[k for k in groups if k])}
+    rows = sorted(groups.items(), key=lambda kv: (kv[0] != user.id, kv[0] is None, -kv[1]["total"], kv[0] or 0))
+    bars = _triple(rows, lambda k: names.get(k, "未指定分管领导"), lambda k: {"leader": k, "year": year} if k else None)
     for bar in bars:
         bar.mine = bar.key == str(user.id)
     return bars
 
 
-def _by_month(visible, year, of_year, closed_in_year) -> list[Bar]:
-    """Assigned (registered) and closed per month of the year, in local time: two grouped queries."""
-    assigned = dict(visible.filter(of_year).order_by().annotate(m=ExtractMonth("registered_at"))
-                    .values("m").annotate(n=Count("id")).values_list("m", "n"))
-    closed = dict(visible.filter(closed_in_year).order_by().annotate(m=ExtractMonth("closed_at"))
-                  .values("m").annotate(n=Count("id")).values_list("m", "n"))
+def _by_month(grid, closings, year) -> list[Bar]:
+    """Assigned (registered) and closed per month of the year, in local time."""
+    assigned = {m: r["total"] for m, r in _group(grid, "m").items()}
+    closed = {r["m"]: r["n"] for r in closings}
     bars = []
     for m in range(1, 13):
         month = f"{year}-{m:02d}"
@@ -250,18 +271,16 @@ def _by_month(visible, year, of_year, closed_in_year) -> list[Bar]:
     return bars
 
 
-def _overdue_units(visible, today) -> tuple[list[Bar], int]:
-    """Units with overdue items now, lead or co-unit (as the list's unit filter), worst first."""
-    rows = list(
-        Assignment.objects.filter(item__in=visible.filter(overdue_q(today)).values("pk")).order_by()
-        .values("unit_id", "unit__name", "unit__short_name", "unit__order")
-        .annotate(n=Count("id"), led=Count("id", filter=Q(role=Assignment.Role.LEAD)))
-    )
-    rows.sort(key=lambda r: (-r["n"], -r["led"], r["unit__order"], r["unit_id"]))
+def _overdue_units(by_unit) -> tuple[list[Bar], int]:
+    """Lead units (主办单位, who answer for the whole item) with overdue items now, worst first."""
+    rows = sorted((r for r in by_unit if r["overdue"] and r["lead_unit_id"]),
+                  key=lambda r: (-r["overdue"], -r["open"], r["lead_unit_id"]))
+    top = rows[:TOP_UNITS]
+    names = {u.id: u.short_name or u.name for u in Unit.objects.filter(pk__in=[r["lead_unit_id"] for r in top])}
     bars = [
-        Bar(str(r["unit_id"]), r["unit__short_name"] or r["unit__name"], {"n": r["n"], "led": r["led"]},
-            {"n": list_url(unit=r["unit_id"], overdue="on")})
-        for r in rows[:TOP_UNITS]
+        Bar(str(r["lead_unit_id"]), names.get(r["lead_unit_id"], ""), {"n": r["overdue"], "open": r["open"]},
+            {"n": list_url(unit=r["lead_unit_id"], unit_role="lead", overdue="on")})
+        for r in top
     ]
     return bars, len(rows)
 

@@ -100,10 +100,11 @@ def month_range(period: str) -> tuple[dt.datetime, dt.datetime]:
 
 def filter_items(qs: QuerySet[Item], *, status=None, kind=None, unit=None, leader=None, overdue=False,
                  due_this_week=False, q=None, today=None, year=None, registered_in=None,
-                 closed_in=None) -> QuerySet[Item]:
+                 closed_in=None, unit_role=None) -> QuerySet[Item]:
     """The item list's filters; `q` searches titles and numbers by Chinese substring. `year` is the
     year of registration (the number's year); `registered_in` a month "YYYY-MM" and `closed_in` a
-    year or month of closing (the dashboard's bars link here with them)."""
+    year or month of closing (the dashboard's bars link here with them); `unit_role` narrows `unit`
+    to the items it leads ("lead") or co-handles ("co")."""
     today = today or timezone.localdate()
     if year:
         qs = qs.filter(year=year)
@@ -122,8 +123,11 @@ def filter_items(qs: QuerySet[Item], *, status=None, kind=None, unit=None, leade
             qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
-    if unit:
-        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit)))
+    if unit and unit_role == "lead":
+        qs = qs.filter(lead_unit_id=unit)
+    elif unit:
+        role = {"role": Assignment.Role.CO} if unit_role == "co" else {}
+        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit, **role)))
     if leader:
         qs = qs.filter(responsible_leader_id=leader)
     if overdue:

@@ -174,6 +174,8 @@ class ItemFilterForm(Form):
                                  widget=forms.HiddenInput, error_messages={"invalid": "办结时间应为 YYYY 或 YYYY-MM"})
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别")] + list(ItemKind.choices))
     unit = forms.ModelChoiceField(label="单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位")
+    unit_role = forms.ChoiceField(label="承办角色", required=False,
+                                  choices=[("", "主办或协办"), ("lead", "主办"), ("co", "协办")])
     leader = forms.ModelChoiceField(label="分管领导", required=False, queryset=User.objects.none(), empty_label="全部领导")
     light = forms.ChoiceField(label="预警", required=False, choices=[("", "全部预警")] + lights.CHOICES)
     sort = forms.ChoiceField(label="排序", required=False,
