@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "duban.notify",
     "duban.ledgers",
     "duban.dashboard",
+    "duban.circulars",
     "duban.web",
     "duban.api",
 ]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", include("duban.api.urls")),
     path("notifications/", include("duban.notify.urls")),
     path("", include("duban.dashboard.urls")),
+    path("circulars/", include("duban.circulars.urls")),
     path("", include("duban.web.urls")),
 ]
 
