@@ -347,7 +347,13 @@ def _circulars(user) -> list[dict] | None:
         return None
     from duban.circulars.models import Circular  # noqa: PLC0415 - optional app (issue 9, INTERFACES §5)
 
-    rows = Circular.objects.filter(org_id=user.org_id, status="issued").order_by("-issued_at", "-id")[:5]
+    try:
+        from duban.circulars.selectors import circulars_visible_to  # noqa: PLC0415
+    except ImportError:
+        qs = Circular.objects.filter(org_id=user.org_id)
+    else:
+        qs = circulars_visible_to(user)
+    rows = qs.filter(status="issued").order_by("-issued_at", "-id")[:5]
     return [
         {"id": c.id, "number": c.number, "title": c.title, "issued_at": c.issued_at,
          "url": _try_reverse(["circulars:detail", "circular_detail"], c.id)}

@@ -167,3 +167,28 @@ def test_lower_organisations_show_what_they_made_of_the_work_sent_down(db, clien
     # the district's own dashboard counts its own items, not the city's
     district = dashboard(levels.district.principal)
     assert district.totals["assigned"] == 1 and district.lower_orgs == []
+
+
+def test_the_latest_issued_circulars_are_listed_once_the_circulars_app_is_there(client, world):
+    from django.apps import apps
+
+    if not apps.is_installed("duban.circulars"):
+        pytest.skip("the circulars app is not merged")
+    from duban.circulars.models import Circular
+
+    def circular(n, status, day):
+        return Circular.objects.create(
+            org=world.org, kind="monthly", period_start=dt.date(2026, n, 1), period_end=dt.date(2026, n, 28),
+            title=f"关于2026年{n}月督查工作情况的通报", body="……", status=status, year=2026, seq=n,
+            number=f"督查通报〔2026〕第{n}期" if status == "issued" else "", drafted_by=world.supervisor,
+            issued_at=aware(2026, n + 1, day) if status == "issued" else None)
+
+    circular(9, "issued", 3)
+    circular(10, "issued", 5)
+    circular(11, "draft", 1)  # a draft is nobody's news yet
+    rows = dashboard(world.leader, now=NOW).circulars
+    assert [c["number"] for c in rows] == ["督查通报〔2026〕第10期", "督查通报〔2026〕第9期"]
+    client.force_login(world.leader)
+    page = client.get("/").content.decode()
+    assert f'href="/circulars/{rows[0]["id"]}/"' in page and "关于2026年10月督查工作情况的通报" in page
+    assert "关于2026年11月" not in page
