@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "duban.urging",
     "duban.notify",
     "duban.ledgers",
+    "duban.dashboard",
     "duban.circulars",
     "duban.accountability",
     "duban.assessment",
@@ -118,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "worklist"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

@@ -89,19 +89,45 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=6)
 
 
+def month_range(period: str) -> tuple[dt.datetime, dt.datetime]:
+    """The local instants bounding "YYYY" or "YYYY-MM" (a year or a month), end excluded."""
+    year, _, month = period.partition("-")
+    y, m = int(year), int(month or 1)
+    start = dt.datetime(y, m, 1)
+    end = dt.datetime(y + 1, 1, 1) if not month else dt.datetime(y + (m == 12), m % 12 + 1, 1)
+    return timezone.make_aware(start), timezone.make_aware(end)
+
+
 def filter_items(qs: QuerySet[Item], *, status=None, kind=None, unit=None, leader=None, overdue=False,
-                 due_this_week=False, q=None, today=None) -> QuerySet[Item]:
-    """The item list's filters; `q` searches titles and numbers by Chinese substring."""
+                 due_this_week=False, q=None, today=None, year=None, registered_in=None,
+                 closed_in=None, unit_role=None) -> QuerySet[Item]:
+    """The item list's filters; `q` searches titles and numbers by Chinese substring. `year` is the
+    year of registration (the number's year); `registered_in` a month "YYYY-MM" and `closed_in` a
+    year or month of closing (the dashboard's bars link here with them); `unit_role` narrows `unit`
+    to the items it leads ("lead") or co-handles ("co")."""
     today = today or timezone.localdate()
+    if year:
+        qs = qs.filter(year=year)
+    if registered_in:
+        start, end = month_range(registered_in)
+        qs = qs.filter(year=start.year, registered_at__gte=start, registered_at__lt=end)
+    if closed_in:
+        start, end = month_range(closed_in)
+        qs = qs.filter(status__in=DONE_STATUSES, closed_at__gte=start, closed_at__lt=end)
     if status:
         if status == "open":
             qs = qs.filter(status__in=OPEN_STATUSES)
+        elif status == "done":
+            qs = qs.filter(status__in=DONE_STATUSES)
         else:
             qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
-    if unit:
-        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit)))
+    if unit and unit_role == "lead":
+        qs = qs.filter(lead_unit_id=unit)
+    elif unit:
+        role = {"role": Assignment.Role.CO} if unit_role == "co" else {}
+        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit, **role)))
     if leader:
         qs = qs.filter(responsible_leader_id=leader)
     if overdue:

@@ -173,9 +173,18 @@ class ItemFilterForm(Form):
     q = forms.CharField(label="搜索", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "标题或编号"}))
     status = forms.ChoiceField(label="状态", required=False,
-                               choices=[("", "全部状态"), ("open", "未办结")] + list(Status.choices))
+                               choices=[("", "全部状态"), ("open", "未办结"), ("done", "已办结（含归档）")] + list(Status.choices))
+    year = forms.IntegerField(label="立项年度", required=False, min_value=2000, max_value=2099,
+                              widget=forms.NumberInput(attrs={"placeholder": "立项年度"}))
+    # Set by the dashboard's links (a month's bar); shown on the list as a removable note.
+    registered_in = forms.RegexField(label="交办月份", required=False, regex=r"^20\d\d-(0[1-9]|1[0-2])$",
+                                     widget=forms.HiddenInput, error_messages={"invalid": "月份应为 YYYY-MM"})
+    closed_in = forms.RegexField(label="办结时间", required=False, regex=r"^20\d\d(-(0[1-9]|1[0-2]))?$",
+                                 widget=forms.HiddenInput, error_messages={"invalid": "办结时间应为 YYYY 或 YYYY-MM"})
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别")] + list(ItemKind.choices))
     unit = forms.ModelChoiceField(label="单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位")
+    unit_role = forms.ChoiceField(label="承办角色", required=False,
+                                  choices=[("", "主办或协办"), ("lead", "主办"), ("co", "协办")])
     leader = forms.ModelChoiceField(label="分管领导", required=False, queryset=User.objects.none(), empty_label="全部领导")
     light = forms.ChoiceField(label="预警", required=False, choices=[("", "全部预警")] + lights.CHOICES)
     sort = forms.ChoiceField(label="排序", required=False,

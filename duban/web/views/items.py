@@ -49,6 +49,7 @@ def _filtered(request):
             qs, status=d["status"], kind=d["kind"], unit=d["unit"].id if d["unit"] else None,
             leader=d["leader"].id if d["leader"] else None, overdue=d["overdue"],
             due_this_week=d["due_this_week"], q=d["q"],
+            year=d["year"], registered_in=d["registered_in"], closed_in=d["closed_in"], unit_role=d["unit_role"],
         )
         if d["light"]:
             qs = lights.filter_light(qs, d["light"], bounds)
