@@ -4,7 +4,7 @@ have done it: registered, signed for, reported, reviewed and closed (some on tim
 some still open and past their deadline.
 
     from duban.dashboard.demo import seed_demo
-    seed_demo(org)              # the demo city (after duban.orgs.demo.create_demo_org)
+    seed_demo(org)              # the demo city (after duban.demo.seed.create_demo_org)
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from duban.dashboard.demo import seed_demo
 from duban.dashboard.selectors import dashboard
 from duban.deadlines.official import ensure_official_calendar
-from duban.orgs.demo import create_demo_org
+from duban.demo.seed import create_demo_org
 from duban.orgs.models import User
 from tests.factories import aware
 
