@@ -28,7 +28,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from duban.items.counting import DONE_STATUSES, done_q, end_of_day, on_time_q, overdue_q, rate
+from duban.items.counting import DONE_STATUSES, OPEN_STATUSES, done_q, end_of_day, on_time_q, overdue_q, rate
 from duban.items.models import Assignment, ExtensionRequest, Item, Review, Status
 from duban.orgs.models import Unit
 from duban.urging.models import Notice, ReportObligation
@@ -100,24 +100,31 @@ def _assignments(org):
 
 def unit_facts(org, start: dt.date, end: dt.date, *, today: dt.date) -> list[UnitFacts]:
     """One row per unit of ``org`` that had work in the period (an item open at some time in it, or
-    any event counted), in the units' order; nine aggregate queries and one for the names."""
+    any event counted), in the units' order; six aggregate queries and one for the names."""
     _check_period(start, end, today)
     lo, hi = _window(start, end)
     item = lambda q: _on("item__", q)  # noqa: E731
     in_period = lambda field: Q(**{f"{field}__gte": lo, f"{field}__lt": hi})  # noqa: E731
     closed = item(done_q() & in_period("closed_at"))
-    rows = _assignments(org).order_by().values("unit_id").annotate(
-        worked=Count("id", filter=Q(item__registered_at__lt=hi) & ~Q(item__status__in=DONE_STATUSES, item__closed_at__lt=lo)),
+    # Only what can count: open items, and items closed since the period began (an item registered
+    # in the period is one or the other). Not the organisation's whole history.
+    relevant = Q(item__status__in=OPEN_STATUSES) | Q(item__status__in=DONE_STATUSES, item__closed_at__gte=lo)
+    rows = _assignments(org).filter(relevant).order_by().values("unit_id").annotate(
+        worked=Count("id", filter=Q(item__registered_at__lt=hi)),
         assigned=Count("id", filter=Q(item__registered_at__gte=lo, item__registered_at__lt=hi)),
         closed=Count("id", filter=closed),
         closed_on_time=Count("id", filter=closed & item(on_time_q())),
         overdue_now=Count("id", filter=item(overdue_q(today))),
-        plan_total=Count("id", filter=Q(item__plan_node__isnull=False, item__registered_at__lt=hi)),
-        plan_done=Count("id", filter=Q(item__plan_node__isnull=False) & item(done_q(as_of=end))),
     )
     facts: dict[int, dict] = {}
     for r in rows:
         facts[r.pop("unit_id")] = r
+    # A plan's rate counts all its measures, however long ago they were closed: a query of its own
+    # over the (few) items that are plan measures.
+    plans = _assignments(org).filter(item__plan_node__isnull=False, item__registered_at__lt=hi).order_by().values(
+        "unit_id").annotate(plan_total=Count("id"), plan_done=Count("id", filter=item(done_q(as_of=end))))
+    for r in plans:
+        facts.setdefault(r.pop("unit_id"), {}).update(r)
 
     def add(unit_id, key, n):
         if unit_id is not None and n:

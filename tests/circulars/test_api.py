@@ -2,6 +2,7 @@
 document. Seeds 001 art. 7(7), 14(5); 004 (monthly circulars)."""
 
 import pytest
+from django.utils import timezone
 
 from duban.circulars.models import Circular, CircularStatus
 
@@ -40,7 +41,7 @@ def test_the_office_drafts_edits_names_and_submits_through_the_api(office, as_us
     r = principal.post(f"/circulars/{cid}/approve", {"comment": "同意"})
     assert r.status_code == 200 and r.json()["status"] == "approved"
     r = office.post(f"/circulars/{cid}/issue", {})
-    assert r.status_code == 200 and r.json()["number"] == "督查通报〔2026〕第1期" and r.json()["status"] == "issued"
+    assert r.status_code == 200 and r.json()["number"] == f"督查通报〔{timezone.localdate().year}〕第1期" and r.json()["status"] == "issued"
     assert r.json()["actions"] == [] and r.json()["docx_url"] == f"/circulars/{cid}/circular.docx"
 
 
