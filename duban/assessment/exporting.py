@@ -32,7 +32,6 @@ def workbook(a: Assessment, scores, lines) -> bytes:
 
 
 def document(a: Assessment, scores, lines) -> bytes:
-    names = {s.unit_id: s.unit_name for s in scores}
     blocks = [f"{_period(a)}。按照本组织督查考核办法，根据督查事项办理记录、通报和问责情况计算得分，"
               f"各单位基础分{a.base_score}分，结果如下。",
               ("h1", "一、得分排名"),

@@ -20,6 +20,7 @@ items are its own):
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -173,7 +174,7 @@ KINDS = ("overdue", "urge_notice", "supervision_order", "return_for_rework", "mi
 
 def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=None,
                  kinds=None) -> list[FactRecord]:
-    """The records behind ``unit_facts``, one per (unit, event), sorted by unit, date and kind:
+    """The records behind ``unit_facts``, one per (unit, event), sorted by unit and date:
 
     - ``closed``: each item closed in the period (``UnitFacts.closed``); ``closed_early`` besides,
       when it closed before the day of its deadline (提前办结);
@@ -182,12 +183,13 @@ def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=
     - ``urge_notice``, ``supervision_order``, ``return_for_rework``, ``missed_report``: each notice,
       returning review and missed periodic report counted in ``unit_facts``.
 
-    ``kinds``: only these kinds (the assessment leaves out ``closed``, which it does not score).
+    ``kinds``: only these kinds (the assessment leaves out ``closed``, which it does not score:
+    62,000 records of the bench's year).
     """
     _check_period(start, end, today)
-    want = frozenset(KINDS if kinds is None else kinds)
     lo, hi = _window(start, end)
     units = None if unit_ids is None else [int(u) for u in unit_ids]
+    want = frozenset(KINDS if kinds is None else kinds)
     out: list[FactRecord] = []
 
     def mine(qs, field):
@@ -238,7 +240,7 @@ def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=
 
     if kinds is not None:
         out = [r for r in out if r.kind in want]
-    out.sort(key=lambda r: (r.unit_id, r.at, KINDS.index(r.kind), r.item_id, r.ref_id))
+    out.sort(key=attrgetter("unit_id", "at"))  # stable: within a day, items before notices, reviews, reports
     return out
 
 

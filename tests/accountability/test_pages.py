@@ -61,3 +61,12 @@ def test_only_the_office_records_fulfilment_and_not_for_a_tracked_item(world, tw
         acc.fulfil(Sanction.objects.get(measure="written_self_examination").id, world.supervisor, note="已交")
     with pytest.raises(InvalidInput):
         acc.fulfil(talk.id, world.supervisor, note="  ")
+
+
+def test_the_self_examination_item_names_the_sanction_behind_it(world, twice, client):
+    exam = Sanction.objects.get(measure="written_self_examination")
+    client.force_login(world.liaison["lead"])
+    page = client.get(f"/items/{exam.item_id}/").content.decode()
+    assert "问责依据" in page and "2026年第1次通报批评：书面检查" in page
+    other = world.item_in("in_progress")
+    assert "问责依据" not in client.get(f"/items/{other.id}/").content.decode()

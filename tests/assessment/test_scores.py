@@ -135,3 +135,19 @@ def test_criticism_praise_and_sanctions_of_issued_circulars_are_lines(world, hal
 
     assert line_link(crit) == f"/circulars/{c.id}/"
     assert line_link(line) == f"/units/{world.units['lead'].id}/year/2026/"
+
+
+def test_each_of_the_three_ratings_is_scored_by_its_own_rule(world, half):
+    """满意 / 基本满意 / 不满意 (000 art. 4(6)): the preset gives +1 / 0 / −2; 基本满意 still shows."""
+    from duban.items import services as svc
+    from duban.items.models import Satisfaction
+
+    from ..factories import aware
+    from .scenario import closed_by
+
+    item = closed_by(world, "co", now=aware(2026, 6, 1))
+    svc.close(item.id, world.leader, satisfaction=Satisfaction.BASICALLY_SATISFIED, now=aware(2026, 6, 2))
+    a = run(world, half)
+    ratings = {l.kind: l.points for l in a.lines.filter(kind__in=["satisfied", "basically_satisfied", "dissatisfied"])}
+    assert ratings == {"satisfied": D("1"), "basically_satisfied": D("0"), "dissatisfied": D("-2")}
+    assert "基本满意" in a.lines.get(kind="basically_satisfied", unit=world.units["co"]).label
