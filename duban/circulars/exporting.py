@@ -5,10 +5,11 @@ issued circular exports the same file whatever happens to the items later."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.utils import timezone
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
@@ -56,7 +57,7 @@ def _masthead(doc, c) -> None:
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     gb._font_run(p.add_run(c.number or "（草稿，未编号）"), gb.BODY_FONT, gb.BODY_PT)
     p = doc.add_paragraph()
-    p.paragraph_format.tab_stops.add_tab_stop(Pt(gb.TEXT_WIDTH_CM / 2.54 * 72), alignment=2)  # right
+    p.paragraph_format.tab_stops.add_tab_stop(Pt(gb.TEXT_WIDTH_CM / 2.54 * 72), WD_TAB_ALIGNMENT.RIGHT)
     gb._font_run(p.add_run(f"{issuer_of(c.org)}\t{_date_line(c)}"), gb.BODY_FONT, gb.BODY_PT)
     _red_rule(p)
     doc.add_paragraph()
@@ -93,8 +94,15 @@ def circular_docx(c) -> bytes:
 def circular_xlsx(c) -> bytes:
     head = f"{c.number or '草稿'}  统计期间：{writing.period_label(c.period_start, c.period_end)}  数据截至：{c.figures.get('as_of', '')}"
     cols = [Column("单位", 24)] + [
-        Column(h, 10, kind="text" if h.endswith("率") else "int") for h in writing.TABLE_HEADERS[1:]]
-    units = Sheet(name="各单位办理情况", title=c.title, subtitle=head, columns=cols, rows=writing.table_rows(c.figures))
+        Column(h, 10, kind="percent" if h.endswith("率") else "int") for h in writing.TABLE_HEADERS[1:]]
+
+    def pct(v):
+        return None if v is None else Decimal(v)
+
+    rows = [[u["unit_name"], u["assigned"], u["closed"], u["closed_on_time"], pct(u["on_time_rate"]), u["overdue_now"],
+             u["extensions"], u["urge_notices"], u["supervision_orders"], u["returns_for_rework"], u["missed_reports"],
+             pct(u["plan_rate"])] for u in c.figures.get("units", [])]
+    units = Sheet(name="各单位办理情况", title=c.title, subtitle=head, columns=cols, rows=rows)
     mentions = Sheet(name="表扬与批评", title=f"{c.title}：表扬与批评", columns=[
         Column("类型", 12), Column("单位", 24), Column("事实依据", 80, kind="wrap")],
         rows=[[m.get_kind_display(), m.unit.name, m.facts] for m in c.mentions.select_related("unit")])

@@ -9,9 +9,9 @@ from django.db.models import Q, QuerySet
 from duban.orgs.acting import acting_for
 from duban.orgs.models import Role
 
-from . import writing
-from .models import EDITABLE, Circular, CircularStatus
-from .services import APPROVER, OFFICE
+from . import workflow, writing
+from .models import Circular, CircularStatus
+from .workflow import APPROVER, OFFICE
 
 DRAFT_READERS = (*OFFICE, *APPROVER, Role.ADMIN)
 
@@ -53,15 +53,9 @@ def may_draft(user) -> bool:
 
 
 def actions_for(user, c: Circular) -> dict[str, bool]:
-    office = user.org_id == c.org_id and user.role in OFFICE
-    approver = user.org_id == c.org_id and user.role in APPROVER
-    return {
-        "edit": office and c.status in EDITABLE,
-        "submit": office and c.status in EDITABLE,
-        "approve": approver and c.status == CircularStatus.PENDING_APPROVAL,
-        "return": approver and c.status == CircularStatus.PENDING_APPROVAL,
-        "issue": office and c.status == CircularStatus.APPROVED,
-    }
+    """Whether the person may edit, submit, approve, return or issue the circular now (``workflow``)."""
+    acts = workflow.available(user, c)
+    return {k: acts[k] for k in ("edit", "submit", "approve", "return", "issue")}
 
 
 def suggestions_for(c: Circular) -> list[dict]:

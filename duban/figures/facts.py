@@ -20,10 +20,12 @@ items are its own):
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from duban.items.counting import DONE_STATUSES, OPEN_STATUSES, done_q, end_of_day, on_time_q, overdue_q, rate
@@ -98,24 +100,31 @@ def _assignments(org):
 
 def unit_facts(org, start: dt.date, end: dt.date, *, today: dt.date) -> list[UnitFacts]:
     """One row per unit of ``org`` that had work in the period (an item open at some time in it, or
-    any event counted), in the units' order; nine aggregate queries and one for the names."""
+    any event counted), in the units' order; six aggregate queries and one for the names."""
     _check_period(start, end, today)
     lo, hi = _window(start, end)
     item = lambda q: _on("item__", q)  # noqa: E731
     in_period = lambda field: Q(**{f"{field}__gte": lo, f"{field}__lt": hi})  # noqa: E731
     closed = item(done_q() & in_period("closed_at"))
-    rows = _assignments(org).order_by().values("unit_id").annotate(
-        worked=Count("id", filter=Q(item__registered_at__lt=hi) & ~Q(item__status__in=DONE_STATUSES, item__closed_at__lt=lo)),
+    # Only what can count: open items, and items closed since the period began (an item registered
+    # in the period is one or the other). Not the organisation's whole history.
+    relevant = Q(item__status__in=OPEN_STATUSES) | Q(item__status__in=DONE_STATUSES, item__closed_at__gte=lo)
+    rows = _assignments(org).filter(relevant).order_by().values("unit_id").annotate(
+        worked=Count("id", filter=Q(item__registered_at__lt=hi)),
         assigned=Count("id", filter=Q(item__registered_at__gte=lo, item__registered_at__lt=hi)),
         closed=Count("id", filter=closed),
         closed_on_time=Count("id", filter=closed & item(on_time_q())),
         overdue_now=Count("id", filter=item(overdue_q(today))),
-        plan_total=Count("id", filter=Q(item__plan_node__isnull=False, item__registered_at__lt=hi)),
-        plan_done=Count("id", filter=Q(item__plan_node__isnull=False) & item(done_q(as_of=end))),
     )
     facts: dict[int, dict] = {}
     for r in rows:
         facts[r.pop("unit_id")] = r
+    # A plan's rate counts all its measures, however long ago they were closed: a query of its own
+    # over the (few) items that are plan measures.
+    plans = _assignments(org).filter(item__plan_node__isnull=False, item__registered_at__lt=hi).order_by().values(
+        "unit_id").annotate(plan_total=Count("id"), plan_done=Count("id", filter=item(done_q(as_of=end))))
+    for r in plans:
+        facts.setdefault(r.pop("unit_id"), {}).update(r)
 
     def add(unit_id, key, n):
         if unit_id is not None and n:
@@ -159,11 +168,12 @@ class FactRecord:
     label: str
 
 
+ITEM = "items.Item"
 KINDS = ("overdue", "urge_notice", "supervision_order", "return_for_rework", "missed_report", "closed_early", "closed")
 
 
 def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=None) -> list[FactRecord]:
-    """The records behind ``unit_facts``, one per (unit, event), sorted by unit, date and kind:
+    """The records behind ``unit_facts``, one per (unit, event), sorted by unit and date:
 
     - ``closed``: each item closed in the period (``UnitFacts.closed``); ``closed_early`` besides,
       when it closed before the day of its deadline (提前办结);
@@ -180,50 +190,50 @@ def fact_records(org, start: dt.date, end: dt.date, *, today: dt.date, unit_ids=
     def mine(qs, field):
         return qs if units is None else qs.filter(**{f"{field}__in": units})
 
-    asg = mine(_assignments(org), "unit_id").select_related("item").only(
-        "unit_id", "item__id", "item__number", "item__title", "item__deadline", "item__closed_at", "item__status")
-    closed_q = _on("item__", done_q()) & Q(item__closed_at__gte=lo, item__closed_at__lt=hi)
-    for a in asg.filter(closed_q | _on("item__", overdue_q(today))).order_by():
-        it = a.item
-        if it.status in OPEN_STATUSES:
-            out.append(FactRecord(a.unit_id, "overdue", it.deadline + dt.timedelta(days=1), it.id, it.number,
-                                  "items.Item", it.id, f"{it.number} {it.title}：逾期未办结（时限{it.deadline:%Y-%m-%d}）"))
-            continue
-        day = _local_date(it.closed_at)
-        out.append(FactRecord(a.unit_id, "closed", day, it.id, it.number, "items.Item", it.id, f"{it.number} {it.title}：办结"))
-        if it.deadline and day < it.deadline:
-            out.append(FactRecord(a.unit_id, "closed_early", day, it.id, it.number, "items.Item", it.id,
-                                  f"{it.number} {it.title}：提前办结（时限{it.deadline:%Y-%m-%d}）"))
-        elif it.deadline and day > it.deadline:
-            out.append(FactRecord(a.unit_id, "overdue", day, it.id, it.number, "items.Item", it.id,
-                                  f"{it.number} {it.title}：逾期办结（时限{it.deadline:%Y-%m-%d}）"))
+    # Tuples, not model instances: a year of a large city is 100,000+ records.
+    local = timezone.get_current_timezone()
+    asg = mine(_assignments(org), "unit_id").order_by()
+    one_day = dt.timedelta(days=1)
+    # Two queries, each on its own index path (open items by deadline; items closed in the period).
+    overdue = asg.filter(_on("item__", overdue_q(today))).values_list(
+        "unit_id", "item_id", "item__number", "item__title", "item__deadline")
+    for unit_id, item_id, number, title, deadline in overdue.iterator(chunk_size=5000):
+        out.append(FactRecord(unit_id, "overdue", deadline + one_day, item_id, number, ITEM, item_id,
+                              f"{number} {title}：逾期未办结（时限{deadline.isoformat()}）"))
+    closed = asg.filter(_on("item__", done_q()), item__closed_at__gte=lo, item__closed_at__lt=hi).values_list(
+        "unit_id", "item_id", "item__number", "item__title", "item__deadline", TruncDate("item__closed_at"))
+    for unit_id, item_id, number, title, deadline, day in closed.iterator(chunk_size=5000):
+        out.append(FactRecord(unit_id, "closed", day, item_id, number, ITEM, item_id, f"{number} {title}：办结"))
+        if deadline and day < deadline:
+            out.append(FactRecord(unit_id, "closed_early", day, item_id, number, ITEM, item_id,
+                                  f"{number} {title}：提前办结（时限{deadline.isoformat()}）"))
+        elif deadline and day > deadline:
+            out.append(FactRecord(unit_id, "overdue", day, item_id, number, ITEM, item_id,
+                                  f"{number} {title}：逾期办结（时限{deadline.isoformat()}）"))
 
-    notices = mine(Notice.objects.filter(item__org=org, issued_at__gte=lo, issued_at__lt=hi), "unit_id")
-    for n in notices.select_related("item").only("id", "unit_id", "kind", "number", "issued_at", "item__id", "item__number", "item__title"):
-        out.append(FactRecord(n.unit_id, n.kind, _local_date(n.issued_at), n.item_id, n.item.number, "urging.Notice", n.id,
-                              f"{n.get_kind_display()}{n.number}（{n.item.number} {n.item.title}）"))
+    kind_label = dict(Notice.Kind.choices)
+    notices = mine(Notice.objects.filter(item__org=org, issued_at__gte=lo, issued_at__lt=hi), "unit_id").values_list(
+        "id", "unit_id", "kind", "number", "issued_at", "item_id", "item__number", "item__title")
+    for pk, unit_id, kind, notice_number, at, item_id, number, title in notices.iterator(chunk_size=5000):
+        out.append(FactRecord(unit_id, kind, at.astimezone(local).date(), item_id, number, "urging.Notice", pk,
+                              f"{kind_label[kind]}{notice_number}（{number} {title}）"))
 
     reviews = mine(Review.objects.filter(item__org=org, decision=Review.Decision.RETURN, at__gte=lo, at__lt=hi),
-                   "report__unit_id")
-    for r in reviews.select_related("item", "report").only("id", "at", "report__unit_id", "item__id", "item__number", "item__title"):
-        out.append(FactRecord(r.report.unit_id, "return_for_rework", _local_date(r.at), r.item_id, r.item.number,
-                              "items.Review", r.id, f"{r.item.number} {r.item.title}：办结报告退回重办"))
+                   "report__unit_id").values_list("id", "report__unit_id", "at", "item_id", "item__number", "item__title")
+    for pk, unit_id, at, item_id, number, title in reviews:
+        out.append(FactRecord(unit_id, "return_for_rework", at.astimezone(local).date(), item_id, number,
+                              "items.Review", pk, f"{number} {title}：办结报告退回重办"))
 
     missed = mine(ReportObligation.objects.filter(item__org=org, state=ReportObligation.State.MISSED,
                                                   due__gte=start, due__lte=end, item__lead_unit__isnull=False),
-                  "item__lead_unit_id")
-    for ob in missed.select_related("item").only("id", "due", "period_start", "period_end", "item__id", "item__number",
-                                                 "item__title", "item__lead_unit_id"):
-        out.append(FactRecord(ob.item.lead_unit_id, "missed_report", ob.due, ob.item_id, ob.item.number,
-                              "urging.ReportObligation", ob.id,
-                              f"{ob.item.number} {ob.item.title}：{ob.period_start:%m月%d日}至{ob.period_end:%m月%d日}定期报告缺报"))
+                  "item__lead_unit_id").values_list("id", "item__lead_unit_id", "due", "period_start", "period_end",
+                                                    "item_id", "item__number", "item__title")
+    for pk, unit_id, due, p_start, p_end, item_id, number, title in missed:
+        out.append(FactRecord(unit_id, "missed_report", due, item_id, number, "urging.ReportObligation", pk,
+                              f"{number} {title}：{p_start.month:02d}月{p_start.day:02d}日至{p_end.month:02d}月{p_end.day:02d}日定期报告缺报"))
 
-    out.sort(key=lambda r: (r.unit_id, r.at, KINDS.index(r.kind), r.item_id, r.ref_id))
+    out.sort(key=attrgetter("unit_id", "at"))  # stable: within a day, items before notices, reviews, reports
     return out
-
-
-def _local_date(moment: dt.datetime) -> dt.date:
-    return timezone.localdate(moment)
 
 
 

@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.browser
 
 PW = "pw-12345"  # the factories' password
 TITLE = "关于2026年10月督查事项办理情况的通报"
+NUMBER = f"督查通报〔{timezone.localdate().year}〕第1期"  # issued today, in this year's series
 
 
 @pytest.fixture
@@ -94,7 +96,7 @@ def test_a_circular_from_draft_to_a_unit_reading_it(web, world):
     sup.reload()
     sup.get_by_role("button", name="编号印发").click()
     expect(sup.locator("#circular-status")).to_have_text("已印发")
-    expect(sup.locator("#circular-number")).to_have_text("督查通报〔2026〕第1期")
+    expect(sup.locator("#circular-number")).to_have_text(NUMBER)
     web.shot(sup, "issued")
     circular.refresh_from_db()
     assert circular.status == CircularStatus.ISSUED
@@ -102,16 +104,16 @@ def test_a_circular_from_draft_to_a_unit_reading_it(web, world):
     # 7. the liaison of a unit reads it from the inbox and downloads the .docx
     liaison = web.login(world.liaison["lead"].username, PW)
     liaison.locator("#nav-inbox").click()
-    liaison.get_by_text(f"督查通报〔2026〕第1期 {TITLE}").first.click()
-    expect(liaison.locator("#circular-number")).to_have_text("督查通报〔2026〕第1期")
+    liaison.get_by_text(f"{NUMBER} {TITLE}").first.click()
+    expect(liaison.locator("#circular-number")).to_have_text(NUMBER)
     expect(liaison.locator("#edit-form")).to_have_count(0)
     web.shot(liaison, "liaison-reads")
     with liaison.expect_download() as dl:
         liaison.get_by_role("link", name="下载 Word").click()
-    assert dl.value.suggested_filename == "督查通报〔2026〕第1期.docx"
+    assert dl.value.suggested_filename == f"{NUMBER}.docx"
     doc = Document(io.BytesIO(dl.value.path().read_bytes()))
     texts = [p.text for p in doc.paragraphs]
-    assert texts[:2] == ["督查通报", "督查通报〔2026〕第1期"] and TITLE in texts
+    assert texts[:2] == ["督查通报", NUMBER] and TITLE in texts
     assert "三、通报表扬" in texts and "四、通报批评" in texts
     nav(liaison, "督查通报")
     expect(liaison.locator("#circulars tbody tr")).to_have_count(1)

@@ -2,6 +2,7 @@
 document. Seeds 001 art. 7(7), 14(5); 004 (monthly circulars)."""
 
 import pytest
+from django.utils import timezone
 
 from duban.circulars.models import Circular, CircularStatus
 
@@ -40,7 +41,7 @@ def test_the_office_drafts_edits_names_and_submits_through_the_api(office, as_us
     r = principal.post(f"/circulars/{cid}/approve", {"comment": "同意"})
     assert r.status_code == 200 and r.json()["status"] == "approved"
     r = office.post(f"/circulars/{cid}/issue", {})
-    assert r.status_code == 200 and r.json()["number"] == "督查通报〔2026〕第1期" and r.json()["status"] == "issued"
+    assert r.status_code == 200 and r.json()["number"] == f"督查通报〔{timezone.localdate().year}〕第1期" and r.json()["status"] == "issued"
     assert r.json()["actions"] == [] and r.json()["docx_url"] == f"/circulars/{cid}/circular.docx"
 
 
@@ -83,3 +84,27 @@ def test_the_circular_endpoints_are_in_the_openapi_document(anonymous):
     for action in ("submit", "approve", "return", "issue", "recount", "mentions"):
         assert "post" in paths[f"/api/v1/circulars/{{circular_id}}/{action}"]
     assert "409" in paths["/api/v1/circulars/{circular_id}/issue"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("path,method,body", [
+    ("/circulars/{id}", "put", {"title": "标题\x00", "body": "正文"}),
+    ("/circulars/{id}", "put", {"title": "x" * 201, "body": "正文"}),
+    ("/circulars/{id}", "put", {"title": "标题", "body": "正文", "version": "1"}),
+    ("/circulars/{id}/mentions", "post", {"unit_id": "1", "kind": "praise", "facts": "x"}),
+    ("/circulars/{id}/mentions", "post", {"unit_id": 2**63, "kind": "praise", "facts": "x"}),
+    ("/circulars/{id}/mentions", "post", {"unit_id": 999999, "kind": "praise", "facts": "x"}),
+    ("/circulars/{id}/mentions", "post", {"unit_id": True, "kind": "praise", "facts": "x"}),
+    ("/circulars/{id}/submit", "post", {"version": 2**63}),
+    ("/circulars/{id}/issue", "post", {"version": False}),
+])
+def test_hostile_input_is_a_400_in_chinese_and_changes_nothing(office, draft, path, method, body):
+    r = getattr(office, method)(path.format(id=draft.id), body)
+    assert r.status_code == 400, r.content
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in r.json()["detail"])
+    draft.refresh_from_db()
+    assert draft.version == 1 and not draft.mentions.exists()
+
+
+@pytest.mark.parametrize("path", ["/circulars/0", "/circulars/99999999", "/circulars/abc", f"/circulars/{2**63}"])
+def test_unknown_circulars_are_404_or_400_never_500(office, path):
+    assert office.get(path).status_code in (400, 404)

@@ -135,6 +135,9 @@ def test_every_unit_reads_the_issued_circular_and_downloads_it(client, world, ot
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["各单位办理情况", "表扬与批评"]
     assert [row[1] for row in wb["表扬与批评"].iter_rows(values_only=True)][-2:] == [world.units["co"].name, world.units["other"].name]
+    rates = {row[0]: row[4] for row in wb["各单位办理情况"].iter_rows(values_only=True) if row and row[0] in (
+        world.units["lead"].name, world.units["other"].name)}
+    assert rates[world.units["other"].name] is None and float(rates[world.units["lead"].name]) == 0.5  # 50 %
     assert login(client, other_world.liaison["lead"]).get(reverse("circulars:detail", args=[c_.id])).status_code == 404
 
 

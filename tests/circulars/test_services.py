@@ -2,7 +2,8 @@
 approved by the principal leader, issued under a gapless number, frozen, and sent to every unit.
 Seeds: 001 art. 7(7) (通报: collect, analyse, circulate each unit's completion), art. 14(5)
 (通报权: praise or criticism with the principal leader's consent), art. 16 (criticism counted for
-sanctions); 000 art. 4(6) (results circulated, 通报批评); 004 (weekly, monthly, quarterly circulars)."""
+sanctions); 000 art. 4(6) (mid-year and year-end inspections end in a circular), art. 5(4) (通报 within a
+scope), art. 6 (通报批评); 004 (weekly, monthly, quarterly circulars)."""
 
 import datetime as dt
 import io
@@ -166,9 +167,22 @@ def test_the_prefix_is_configured_per_organisation(world, other_world, draft):
     assert issue_one(other_world, other, criticise=None).number == "督查通报〔2026〕第1期"
 
 
+def test_the_leader_is_told_of_a_circular_to_approve_and_the_office_of_his_decision(world, draft):
+    url = f"/circulars/{draft.id}/"
+    services.submit(draft.id, world.supervisor)
+    assert list(Notification.objects.filter(url=url).values_list("recipient_id", "title")) == [
+        (world.principal.id, f"督查通报待审批：{draft.title}")]
+    services.return_circular(draft.id, world.principal, reason="补充数据来源")
+    note = Notification.objects.filter(url=url, recipient=world.supervisor).get()
+    assert note.title.startswith("督查通报被退回") and "补充数据来源" in note.body
+    services.submit(draft.id, world.supervisor)
+    services.approve(draft.id, world.principal)
+    assert Notification.objects.filter(url=url, recipient=world.supervisor, title__startswith="领导已同意印发").exists()
+
+
 def test_every_units_liaison_and_head_is_told_and_the_office_is_not(world, draft):
     c = issue_one(world, draft)
-    notes = Notification.objects.filter(url=f"/circulars/{c.id}/")
+    notes = Notification.objects.filter(url=f"/circulars/{c.id}/", title__startswith="督查通报〔")
     expected = {world.liaison[k].id for k in world.units} | {world.head[k].id for k in world.units}
     assert set(notes.values_list("recipient_id", flat=True)) == expected
     assert all(n.title == f"督查通报〔2026〕第1期 {c.title}" for n in notes)
@@ -193,8 +207,8 @@ def test_the_signal_is_sent_inside_the_transaction_and_a_failing_receiver_undoes
     draft.refresh_from_db()
     assert (draft.status, draft.number) == (CircularStatus.APPROVED, "")
     assert not CircularSeries.objects.filter(last__gt=0).exists()
-    assert not Notification.objects.filter(url=f"/circulars/{draft.id}/").exists()
-    assert services.issue(draft.id, world.supervisor).number == "督查通报〔2026〕第1期"
+    assert not Notification.objects.filter(url=f"/circulars/{draft.id}/", title__startswith="督查通报〔").exists()
+    assert services.issue(draft.id, world.supervisor, now=aware(2026, 11, 6)).number == "督查通报〔2026〕第1期"
 
 
 def test_an_issued_circular_does_not_change_when_the_items_change_later(world, october, draft):
