@@ -119,3 +119,26 @@ def test_figures_and_links_are_on_the_page_without_javascript(client, world, yea
     unit = world.units["lead"]
     assert f'href="/items/?unit={unit.id}&amp;unit_role=lead&amp;overdue=on">{unit.name}</a>' in page
     assert "/items/?registered_in=2026-06" in page and "/items/?closed_in=2026-10" in page
+
+
+def test_the_latest_published_ranking_shows_its_top_ten(client, world, monkeypatch):
+    """The ranking comes from the assessment app (another branch) through
+    ``latest_published_ranking(org)``; here a stand-in answers for it."""
+    import sys
+    import types
+    from decimal import Decimal
+
+    from django.apps import apps
+
+    real = apps.is_installed
+    monkeypatch.setattr(apps, "is_installed", lambda name: name == "duban.assessment" or real(name))
+    fake = types.ModuleType("duban.assessment.selectors")
+    fake.latest_published_ranking = lambda org: [(f"第{n}名单位", Decimal(100 - n), n) for n in range(1, 13)]
+    monkeypatch.setitem(sys.modules, "duban.assessment", types.ModuleType("duban.assessment"))
+    monkeypatch.setitem(sys.modules, "duban.assessment.selectors", fake)
+    client.force_login(world.principal)
+    page = html(client.get(reverse("home")))
+    table = page.split('id="table-ranking"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 11  # the header and the top ten
+    assert "第1名单位" in table and "第10名单位" in table and "第11名单位" not in table
+    assert "共 12 个单位，以上为前 10 名" in page
