@@ -71,6 +71,10 @@ def _text(value, label, *, required=True, max_length=MAX_TEXT) -> str:
     value = (value or "").strip() if isinstance(value, str) or value is None else None
     if value is None:
         raise InvalidInput(f"{label}格式不正确", field)
+    if "\x00" in value:
+        # PostgreSQL cannot store NUL in text; pages that read a field without a Django form
+        # (report edit, the head's comment, one-click urge) reach here, as the API's Text type refuses it.
+        raise InvalidInput(f"{label}不能包含空字符（\\u0000）", field)
     if required and not value:
         raise InvalidInput(f"请填写{label}", field)
     if len(value) > max_length:
@@ -100,13 +104,27 @@ def record(item: Item, actor, action: str, *, from_status="", to_status="", comm
     )
 
 
+def parse_version(version) -> int | None:
+    """The item version a form or client acted on, as a whole number; None means "do not check".
+
+    Every page and API call that passes ``version`` comes through here, so ``abc``, an empty
+    field, ``1.5`` or 5,000 digits is a 400 with a Chinese message, never a 500."""
+    if version is None or isinstance(version, int) and not isinstance(version, bool):
+        return version
+    text = str(version).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise InvalidInput("版本号无效：请刷新页面后重试", "version")
+    return int(text)
+
+
 def _lock(item_id, version=None) -> Item:
     """Fetch the item for update; refuse if the form the user acted on is stale."""
+    version = parse_version(version)
     try:
         item = Item.objects.select_for_update().get(pk=item_id)
-    except (Item.DoesNotExist, ValueError, TypeError):
+    except (Item.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("事项不存在") from None
-    if version is not None and int(version) != item.version:
+    if version is not None and version != item.version:
         raise StaleVersion("该事项已被他人更新，请刷新页面后重试")
     return item
 
@@ -606,8 +624,9 @@ def return_report_to_author(report_id, by, *, comment, now=None) -> Report:
 def submit_report(report_id, by, *, version=None, now=None) -> Report:
     """The liaison files a report the unit head approved; a completion report goes to review."""
     with transaction.atomic():
+        version = parse_version(version)
         report, item = _lock_report(report_id)
-        if version is not None and int(version) != item.version:
+        if version is not None and version != item.version:
             raise StaleVersion("该事项已被他人更新，请刷新页面后重试")
         t = _check(by, item, "submit_report", report=report)
         _report_state(report, "submit_report")
