@@ -457,9 +457,20 @@ def _my_assignment(item, user) -> Assignment:
     return item.assignments.select_related("unit").get(unit_id__in=acting_for(user).liaison)
 
 
+def _refuse_if_already_answered(item, by, action):
+    """A co-unit whose assignment was signed or sent back while this liaison waited for the lock
+    lost a race: 409 like every other race, not the 403 the declaration would give (issue 8, point 5)."""
+    if not action.endswith("_as_co"):
+        return
+    a = workflow._assignment(by, item, Assignment.Role.CO)
+    if a is not None and a.state != Assignment.State.PENDING and workflow.state_allows(item, workflow.BY_ACTION[action]):
+        raise TransitionNotAllowed(f"本单位已{a.get_state_display().removeprefix('已')}该事项，请刷新页面")
+
+
 def _sign_for(action, item_id, by, responsible_person, responsible_phone, version, now) -> Item:
     with transaction.atomic():
         item = _lock(item_id, version)
+        _refuse_if_already_answered(item, by, action)
         t = _check(by, item, action)
         a = _my_assignment(item, by)
         a.responsible_person = _text(responsible_person, "责任人", max_length=50)
@@ -484,6 +495,7 @@ def accept_as_co(item_id, by, *, responsible_person, responsible_phone="", versi
 def _send_back(action, item_id, by, comment, version, now) -> Item:
     with transaction.atomic():
         item = _lock(item_id, version)
+        _refuse_if_already_answered(item, by, action)
         t = _check(by, item, action)
         comment = _require_comment(t, comment)
         a = _my_assignment(item, by)
@@ -805,6 +817,21 @@ def archive(item_id, by, *, version=None, now=None) -> Item:
 
 # --- attachments ----------------------------------------------------------------------------------
 
+MAX_FILE_NAME = 200  # Attachment.original_name's max_length
+
+
+def _stored_name(name: str) -> str:
+    """The uploaded file's own name without its folders, cut to 200 characters inside the stem
+    so that the extension (what decides its type and how it opens) survives (issue 8, point 5)."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if len(name) <= MAX_FILE_NAME:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        return name[:MAX_FILE_NAME]
+    return stem[:MAX_FILE_NAME - len(ext) - 1] + "." + ext
+
+
 def add_attachment(item_id, by, uploaded, *, report=None, now=None) -> Attachment:
     """Store a file through Django's storage after checking size and type."""
     from .selectors import can_upload
@@ -813,7 +840,7 @@ def add_attachment(item_id, by, uploaded, *, report=None, now=None) -> Attachmen
         item = _lock(item_id)
         if not can_upload(by, item, report=report):
             raise PermissionDenied("您无权为该事项上传附件")
-        name = (getattr(uploaded, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+        name = _stored_name(getattr(uploaded, "name", "") or "")
         ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if ext not in settings.DUBAN_ATTACHMENT_EXTENSIONS:
             raise InvalidInput(f"不支持的文件类型：{ext or '无扩展名'}", "file")

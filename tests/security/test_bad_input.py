@@ -223,3 +223,27 @@ def test_an_id_beyond_64_bits_in_an_address_or_filter_is_not_found_or_ignored(cl
 def test_a_post_to_an_id_beyond_64_bits_is_not_found(client, world, path):
     client.force_login(world.supervisor)
     assert client.post(path, {"version": "1"}).status_code == 404
+
+
+# --- file names --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "kept"), [
+    ("关于整改情况的报告" * 30 + ".docx", ".docx"),
+    ("a" * 250 + ".pdf", ".pdf"),
+    ("b" * 199 + ".xlsx", ".xlsx"),
+])
+def test_a_file_name_longer_than_200_characters_keeps_its_extension(client, world, name, kept):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from duban.items.models import Attachment
+
+    item = world.item_in(S.IN_PROGRESS)
+    client.force_login(world.supervisor)
+    r = client.post(reverse("attachment_upload", args=[item.id]),
+                    {"files": [SimpleUploadedFile(name, b"content")]}, follow=True)
+    assert "已上传 1 个附件" in r.content.decode()
+    att = Attachment.objects.get(item=item)
+    assert len(att.original_name) <= 200 and att.original_name.endswith(kept)
+    assert att.original_name[:20] == name[:20]
+    download = client.get(reverse("attachment_download", args=[att.token]))
+    assert kept in download["Content-Disposition"]
