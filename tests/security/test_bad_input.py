@@ -210,7 +210,7 @@ HUGE = "9" * 30
     f"/items/{HUGE}/", f"/items/{HUGE}/edit/", f"/plans/{HUGE}/", f"/plans/{HUGE}/report/",
     f"/plans/jobs/{HUGE}/", f"/items/?unit={HUGE}&leader={HUGE}", f"/items/export.csv?unit={HUGE}",
     f"/items/export.xlsx?leader={HUGE}", f"/plans/new/?item={HUGE}", f"/items/?page={HUGE}",
-    f"/notifications/{HUGE}/",
+    f"/notifications/?page={HUGE}", f"/plans/1/?tab={HUGE}&page=-1",
 ])
 def test_an_id_beyond_64_bits_in_an_address_or_filter_is_not_found_or_ignored(client, world, path):
     client.force_login(world.supervisor)
@@ -218,7 +218,7 @@ def test_an_id_beyond_64_bits_in_an_address_or_filter_is_not_found_or_ignored(cl
     assert r.status_code in (200, 302, 400, 404)
 
 
-@pytest.mark.parametrize("path", [f"/items/{HUGE}/act/accept/", f"/items/{HUGE}/attachments/",
+@pytest.mark.parametrize("path", [f"/items/{HUGE}/act/accept/", f"/items/{HUGE}/attachments/", f"/notifications/{HUGE}/read/", f"/notifications/{HUGE}/open/",
                                   f"/reports/{HUGE}/edit_report/", f"/extensions/{HUGE}/decide/"])
 def test_a_post_to_an_id_beyond_64_bits_is_not_found(client, world, path):
     client.force_login(world.supervisor)
