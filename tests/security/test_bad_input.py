@@ -247,3 +247,24 @@ def test_a_file_name_longer_than_200_characters_keeps_its_extension(client, worl
     assert att.original_name[:20] == name[:20]
     download = client.get(reverse("attachment_download", args=[att.token]))
     assert kept in download["Content-Disposition"]
+
+
+# --- every page, every parameter, hostile values ----------------------------------------------------
+
+JUNK = ["\x00", "9" * 30, "-1", "9999-12-31", "' OR 1=1 --", "１２"]
+PARAMS = ["page", "q", "status", "kind", "unit", "leader", "light", "sort", "overdue", "due_this_week", "tab",
+          "state", "deadline_class", "category", "problem", "as_of", "item", "all", "urgency"]
+
+
+@pytest.mark.parametrize("who", ["supervisor", "lead_liaison"])
+def test_no_page_answers_a_hostile_query_string_with_a_500(client, world, plan, who):
+    item = world.item_in(S.IN_PROGRESS)
+    client.force_login(actor(world, who))
+    pages = ["/", "/items/", "/items/export.csv", "/items/export.xlsx", "/items/deadline-preview/",
+             f"/items/{item.id}/", "/notices/", "/notifications/", "/notifications/preferences/", "/plans/",
+             "/plans/new/", f"/plans/{plan.id}/", f"/plans/{plan.id}/export.xlsx", f"/plans/{plan.id}/report/",
+             f"/plans/{plan.id}/report.docx", f"/plans/{plan.id}/report.xlsx"]
+    for value in JUNK:
+        for url in pages:
+            r = client.get(url, dict.fromkeys(PARAMS, value))
+            assert r.status_code < 500, (url, value, r.status_code)
