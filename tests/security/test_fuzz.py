@@ -6,13 +6,14 @@ two minutes on a two-core machine (DUBAN_FUZZ_EXAMPLES raises it for a longer hu
 
 from __future__ import annotations
 
+import itertools
 import os
 from contextlib import contextmanager
 
 import pytest
 import schemathesis
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core import signals
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
@@ -38,10 +39,25 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture
 def fuzz_world(world):
-    """Items in several states, a report and an attachment, so that some fuzzed ids exist."""
-    items = [world.item_in(s) for s in (Status.DRAFT, Status.ASSIGNED, Status.IN_PROGRESS, Status.UNDER_REVIEW)]
-    world.file_report(items[2])
-    svc.add_attachment(items[2].id, world.supervisor, SimpleUploadedFile("方案.pdf", b"%PDF-1.4 test"))
+    """Items in several states, a report, an attachment, an extension request and a plan: valid
+    cases are sent to these (see `known_ids`), so the fuzzer reaches the services, not only 404."""
+    import datetime as dt
+
+    from duban.ledgers import services as ledgers
+    from duban.ledgers.models import Plan
+
+    items = [world.item_in(s) for s in (Status.DRAFT, Status.PENDING_APPROVAL, Status.ASSIGNED,
+                                        Status.IN_PROGRESS, Status.UNDER_REVIEW, Status.PENDING_LEADER)]
+    report = world.file_report(items[3])
+    att = svc.add_attachment(items[3].id, world.supervisor, SimpleUploadedFile("方案.pdf", b"%PDF-1.4 test"))
+    ext = svc.request_extension(items[3].id, world.liaison["lead"], until=dt.date(2099, 1, 1), reason="工程量大",
+                                progress="已完成一半")
+    plan = ledgers.create_plan(world.org, world.supervisor, ledgers.clean_params(
+        world.org, title="整改方案", kind=Plan.Kind.RECTIFICATION, start_date=dt.date(2026, 11, 24)))
+    world.known_ids = {
+        "item_id": [i.id for i in items], "report_id": [report.id], "token": [att.token],
+        "request_id": [ext.id], "plan_id": [plan.id],
+    }
     return world
 
 
@@ -65,14 +81,16 @@ def load_schema():
         return schemathesis.openapi.from_wsgi(f"{API}/openapi.json", get_wsgi_application())
 
 
-def fuzz(schema, user, key):
-    """Run every operation with EXAMPLES valid and EXAMPLES invalid cases; return the failures."""
+def fuzz(schema, user, key, known_ids=None, seen=None):
+    """Run every operation with EXAMPLES valid and EXAMPLES invalid cases; return the failures.
+    Valid cases take their path ids in turn from `known_ids`, so they reach existing objects."""
     with keeping_the_test_transaction():
-        return _fuzz(schema, user, key)
+        return _fuzz(schema, user, key, known_ids or {}, seen if seen is not None else [])
 
 
-def _fuzz(schema, user, key):
+def _fuzz(schema, user, key, known_ids, seen):
     failures = []
+    turn = itertools.count()
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -86,7 +104,13 @@ def _fuzz(schema, user, key):
                 if operation.method.upper() == "DELETE" and operation.path.endswith("/auth/token"):
                     # Revoking a token: a throwaway one, so the other operations keep theirs.
                     headers = {"Authorization": f"Bearer {ApiToken.issue(user)[1]}"}
+                if mode == GenerationMode.POSITIVE:
+                    n = next(turn)
+                    for name, ids in known_ids.items():
+                        if name in case.path_parameters:
+                            case.path_parameters[name] = ids[n % len(ids)]
                 response = case.call(headers=headers)
+                seen.append((operation.method.upper(), operation.path, response.status_code))
                 case.validate_response(response, checks=CHECKS)
 
             try:
@@ -101,8 +125,12 @@ def test_the_api_answers_fuzzed_requests_without_5xx_and_as_documented(client, f
     user = fuzz_world.supervisor if role == "office" else fuzz_world.liaison["lead"]
     key = login(ApiClient(client), user).key
     schema = load_schema()
-    failures = fuzz(schema, user, key)
+    seen = []
+    failures = fuzz(schema, user, key, fuzz_world.known_ids, seen)
     assert not failures, f"{len(failures)} operations failed:\n\n" + "\n\n".join(failures)
+    # Every operation was tried, and valid cases reached existing items (not only 404s).
+    assert len({(m, p) for m, p, _ in seen}) == len(list(schema.get_all_operations()))
+    assert any(p.endswith("/items/{item_id}") and m == "GET" and status == 200 for m, p, status in seen)
     # The token still works: the run did not revoke it.
     assert ApiClient(client, key).get("/me").status_code == 200
 
