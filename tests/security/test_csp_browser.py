@@ -26,7 +26,7 @@ def watch(page) -> list[str]:
 def test_pages_work_under_the_policy_and_report_no_violation(web, demo):  # noqa: F811
     from duban.ledgers import services as ledgers
     from duban.ledgers.models import Plan
-    from duban.orgs.demo import create_demo_items
+    from duban.demo.seed import create_demo_items
 
     org, people = demo
     create_demo_items(org)
