@@ -10,9 +10,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..browser.conftest import chromium_browser, web  # noqa: F401 - the browser tests' fixtures
-from ..browser.conftest import demo  # noqa: F401
-
 pytestmark = pytest.mark.browser
 
 
@@ -23,7 +20,7 @@ def watch(page) -> list[str]:
     return seen
 
 
-def test_pages_work_under_the_policy_and_report_no_violation(web, demo):  # noqa: F811
+def test_pages_work_under_the_policy_and_report_no_violation(web, demo):
     from duban.ledgers import services as ledgers
     from duban.ledgers.models import Plan
     from duban.demo.seed import create_demo_items
@@ -69,7 +66,7 @@ def test_pages_work_under_the_policy_and_report_no_violation(web, demo):  # noqa
     assert web.blocked == []
 
 
-def test_the_admin_works_under_the_policy(web, demo):  # noqa: F811
+def test_the_admin_works_under_the_policy(web, demo):
     page = web.login("admin")
     violations = watch(page)
     page.goto("/admin/orgs/unit/")
