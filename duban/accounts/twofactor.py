@@ -7,9 +7,12 @@ authenticator per person; recovery codes are single-use (django-otp's static dev
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.db import transaction
-from django_otp import devices_for_user, match_token
+from django.utils import timezone
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -109,18 +112,27 @@ def confirm_authenticator(user, token: str) -> list[str]:
 def regenerate_recovery_codes(user, token: str) -> list[str]:
     if not has_second_factor(user):
         raise SecondFactorError("尚未启用两步验证。")
-    device = match_token(user, _clean(token))
+    device = verify(user, token)
     if not isinstance(device, TOTPDevice):
-        raise SecondFactorError("请输入身份验证器上当前的验证码。")
+        raise SecondFactorError("请输入身份验证器上当前的验证码，不能用恢复码。")
     return _new_recovery_codes(user)
 
 
 def verify(user, token: str):
     """The device that accepts ``token`` (an authenticator code, or a recovery code, which is then
-    used up), else a Chinese error. django-otp slows down repeated wrong codes per device."""
+    used up), else a Chinese error. django-otp slows down repeated wrong codes per device; a
+    recovery code is tried on the recovery device only, so it does not slow the authenticator."""
     token = _clean(token)
-    device = match_token(user, token)
-    if device is None:
+    if token.isdigit() and len(token) == 6:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    else:
+        device = StaticDevice.objects.filter(user=user, name=RECOVERY, confirmed=True).first()
+    if device is not None:
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            seconds = max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
+            raise SecondFactorError(f"验证码输错次数较多，请 {seconds} 秒后再试。")
+    if device is None or not device.verify_token(token.lower() if isinstance(device, StaticDevice) else token):
         raise SecondFactorError("验证码不正确或已使用，请重新输入。")
     return device
 
