@@ -4,6 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
+
+# tests/auth signs in against a real OpenLDAP server (slapd) and needs python-ldap, which builds
+# against libldap: as root this installs them when missing (no daemon is started by the package).
+if ! command -v slapd >/dev/null 2>&1 && [ ! -x /usr/sbin/slapd ] || [ ! -f /usr/include/ldap.h ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing slapd and the LDAP headers for the directory sign-in tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      slapd ldap-utils libldap2-dev libsasl2-dev gcc >/dev/null
+  else
+    echo "slapd or libldap2-dev is missing: install them with: sudo apt-get install slapd libldap2-dev libsasl2-dev gcc" >&2
+  fi
+fi
 ensure_venv requirements-dev.txt
 
 if ! command -v chromium >/dev/null 2>&1; then
