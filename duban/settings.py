@@ -152,11 +152,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "duban.accounts.lockout.lockout_response"
 AXES_ENABLE_ADMIN = False  # duban.accounts registers a Chinese-labelled admin instead
 AXES_VERBOSE = False
-# Behind a reverse proxy set DUBAN_PROXY_COUNT=1 so the client's address is read from X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = int(os.environ["DUBAN_PROXY_COUNT"]) if os.environ.get("DUBAN_PROXY_COUNT") else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if os.environ.get("DUBAN_PROXY_COUNT") else ["REMOTE_ADDR"]
-)
+# Behind N reverse proxies set DUBAN_PROXY_COUNT=N: the address is then read from X-Forwarded-For.
+DUBAN_PROXY_COUNT = int(os.environ.get("DUBAN_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "duban.accounts.lockout.client_address"
 
 # Idle sessions end: the cookie's age is renewed on every request.
 DUBAN_SESSION_IDLE_MINUTES = int(os.environ.get("DUBAN_SESSION_IDLE_MINUTES", 30))

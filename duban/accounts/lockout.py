@@ -4,15 +4,32 @@ when to try again (issue 8, point 3). django-axes decides *whether*; this decide
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import math
 
-from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
+from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address a failure is counted against. Behind ``DUBAN_PROXY_COUNT`` proxies, the entry
+    the outermost trusted proxy appended to X-Forwarded-For (entries left of it can be forged);
+    anything that is not an IP address falls back to the connection's own address."""
+    address = request.META.get("REMOTE_ADDR")
+    count = settings.DUBAN_PROXY_COUNT
+    if count > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= count:
+            address = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None
+
 
 LOCKED_MESSAGE = "登录失败次数过多，已暂停登录。请于{until}后再试；如需提前解除，请联系系统管理员。"
 
@@ -22,7 +39,7 @@ def lockout_ends(request: HttpRequest, credentials: dict | None = None, *, now=N
     now = now or timezone.now()
     cool_off = get_cool_off(request) or dt.timedelta(minutes=settings.DUBAN_LOCKOUT_MINUTES)
     username = get_client_username(request, credentials)
-    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
+    address = getattr(request, "axes_ip_address", None) or client_address(request)
     who = Q(ip_address=address) if address else Q(pk__in=[])
     if username:
         who |= Q(username=username)

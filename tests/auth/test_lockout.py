@@ -132,3 +132,31 @@ def test_a_locked_door_never_answers_500(world, client, path):
     else:
         r = token_request(client, world.supervisor.username, "\u4e2d" * 100, REMOTE_ADDR="10.0.0.1")
     assert r.status_code in (200, 400, 401, 429)
+
+
+def test_behind_a_proxy_the_forwarded_address_is_counted_not_the_proxys(world, settings):
+    settings.DUBAN_PROXY_COUNT = 1
+    proxy = "10.0.0.99"
+    for i, person in enumerate([world.supervisor, world.office_head, world.leader, world.liaison["lead"],
+                                world.head["lead"]]):
+        r = web_login(Client(), person.username, "wrong-password", REMOTE_ADDR=proxy,
+                      HTTP_X_FORWARDED_FOR=f"1.2.3.{i}, 192.168.1.50")
+    assert r.status_code == 429  # one guesser behind the proxy, five accounts
+    # Others behind the same proxy still get in; a forged left-hand entry changes nothing.
+    r = web_login(Client(), world.principal.username, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.168.1.51")
+    assert r.status_code == 302
+    assert AccessAttempt.objects.filter(ip_address="192.168.1.50").exists()
+
+
+def test_a_forwarded_header_is_ignored_unless_a_proxy_is_configured(world):
+    r = web_login(Client(), world.supervisor.username, "wrong", REMOTE_ADDR="10.0.0.1",
+                  HTTP_X_FORWARDED_FOR="not-an-address")
+    assert r.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.1"
+
+
+def test_a_garbled_forwarded_header_never_breaks_the_login(world, settings):
+    settings.DUBAN_PROXY_COUNT = 1
+    r = web_login(Client(), world.supervisor.username, "wrong", REMOTE_ADDR="10.0.0.1",
+                  HTTP_X_FORWARDED_FOR="<script>, 999.1.1.1")
+    assert r.status_code == 200
