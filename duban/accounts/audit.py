@@ -93,7 +93,7 @@ def describe(rows: list[tuple[str, object]]) -> list[Entry]:
             for f in fields:
                 new = getattr(row, f.attname)
                 old = getattr(before, f.attname) if before is not None else None
-                if before is None and (new in (None, "", [], {}) or f.primary_key):
+                if before is None and _unremarkable(f, new):
                     continue
                 if before is not None and old == new:
                     continue
@@ -106,6 +106,16 @@ def describe(rows: list[tuple[str, object]]) -> list[Entry]:
             reason=row.history_change_reason or "", changes=changes,
         ))
     return entries
+
+
+# A new row lists what was filled in; these say nothing a reader needs.
+_NOT_SHOWN_AT_CREATION = {"date_joined", "is_staff", "is_superuser", "is_active", "preset"}
+
+
+def _unremarkable(f, value) -> bool:
+    if f.primary_key or f.name in _NOT_SHOWN_AT_CREATION or value in (None, "", [], {}):
+        return True
+    return f.has_default() and not callable(f.default) and value == f.default
 
 
 def _tracked(row) -> set[str]:
