@@ -30,6 +30,7 @@ def test_the_defaults_are_five_failures_and_fifteen_minutes(settings):
 def test_four_wrong_passwords_still_let_the_right_one_in(world, client):
     r = fail(client, world.supervisor.username, LIMIT - 1)
     assert r.status_code == 200 and "用户名或密码不正确" in r.content.decode()
+    assert "wrong-password" not in AccessAttempt.objects.get().post_data  # never kept in clear
     r = web_login(client, world.supervisor.username, REMOTE_ADDR="10.0.0.1")
     assert r.status_code == 302 and r.url == "/"
 
