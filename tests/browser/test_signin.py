@@ -1,6 +1,8 @@
 """Browser journeys of sign-in (issue 8, points 3, 4, 6) in Chromium, a screenshot per step:
 the office head of an organisation requiring two-factor sets it up at first login; a guesser is
-locked out with the Chinese page; the office head reads the configuration history."""
+locked out with the Chinese page; the office head reads the configuration history.
+
+Here rather than in tests/auth/ so that the session's one Chromium (conftest.py) serves them."""
 
 import re
 
@@ -10,8 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from duban.deadlines.models import DeadlineRule
-from tests.browser.conftest import chromium_browser, demo, pytest_runtest_makereport, web  # noqa: F401
-from tests.browser.helpers import PASSWORD, nav
+
+from .helpers import PASSWORD, nav
 
 pytestmark = pytest.mark.browser
 
