@@ -161,3 +161,19 @@ def test_a_garbled_forwarded_header_never_breaks_the_login(world, settings):
     r = web_login(Client(), world.supervisor.username, "wrong", REMOTE_ADDR="10.0.0.1",
                   HTTP_X_FORWARDED_FOR="<script>, 999.1.1.1")
     assert r.status_code == 200
+
+
+def test_the_environment_sets_the_limit_the_minutes_and_the_idle_time(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DUBAN_LOCKOUT_FAILURES": "3", "DUBAN_LOCKOUT_MINUTES": "60",
+           "DUBAN_SESSION_IDLE_MINUTES": "10", "DUBAN_VAR_DIR": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", "import duban.settings as s; "
+         "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME, s.SESSION_COOKIE_AGE)"],
+        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert out == ["3", "1.0", "600"]
