@@ -122,6 +122,88 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# ---------------------------------------------------------------------------------------------
+# Sign-in and audit (issue 8, points 3, 4 and 6; docs/architecture.md "Security"). One block so
+# that other security settings (CSP, HSTS, DEBUG) merge beside it without touching it.
+# ---------------------------------------------------------------------------------------------
+INSTALLED_APPS += [
+    "axes",  # counts failed logins, locks out guessers
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
+    "simple_history",  # who changed which rule, ladder, unit or person, and how
+    "duban.accounts",
+]
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "duban.accounts.middleware.SecondFactorMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
+]
+AUTHENTICATION_BACKENDS = [
+    "duban.accounts.backends.LockoutBackend",  # first: refuses a locked-out account or address
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout (django-axes): per account and, separately, per address.
+AXES_FAILURE_LIMIT = int(os.environ.get("DUBAN_LOCKOUT_FAILURES", 5))
+DUBAN_LOCKOUT_MINUTES = int(os.environ.get("DUBAN_LOCKOUT_MINUTES", 15))
+AXES_COOLOFF_TIME = DUBAN_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A locked-out guesser does not push the end of the lockout further by guessing on: the page can
+# then say truthfully when to try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "duban.accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # duban.accounts registers a Chinese-labelled admin instead
+AXES_VERBOSE = False
+# Behind N reverse proxies set DUBAN_PROXY_COUNT=N: the address is then read from X-Forwarded-For.
+DUBAN_PROXY_COUNT = int(os.environ.get("DUBAN_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "duban.accounts.lockout.client_address"
+
+# Idle sessions end: the cookie's age is renewed on every request.
+DUBAN_SESSION_IDLE_MINUTES = int(os.environ.get("DUBAN_SESSION_IDLE_MINUTES", 30))
+SESSION_COOKIE_AGE = DUBAN_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor (django-otp): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = os.environ.get("DUBAN_OTP_ISSUER", "督办系统")
+DUBAN_RECOVERY_CODES = 10
+
+# Sign-in with the organisation's identity provider (OpenID Connect), on when DUBAN_OIDC_CLIENT_ID
+# is set. The provider's user is matched to a person by one claim; nobody is created.
+DUBAN_OIDC_ENABLED = bool(os.environ.get("DUBAN_OIDC_CLIENT_ID"))
+DUBAN_OIDC_LABEL = os.environ.get("DUBAN_OIDC_LABEL", "统一身份认证")
+DUBAN_OIDC_CLAIM = os.environ.get("DUBAN_OIDC_CLAIM", "preferred_username")
+DUBAN_OIDC_USER_FIELD = os.environ.get("DUBAN_OIDC_USER_FIELD", "username")
+OIDC_RP_CLIENT_ID = os.environ.get("DUBAN_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("DUBAN_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("DUBAN_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("DUBAN_OIDC_SCOPES", "openid profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("DUBAN_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("DUBAN_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("DUBAN_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("DUBAN_OIDC_JWKS_ENDPOINT", "") or None
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+if DUBAN_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("duban.accounts.backends.OrganisationOIDCBackend")
+
+# Directory sign-in (LDAP / Active Directory through django-auth-ldap), on when
+# DUBAN_LDAP_SERVER_URI is set; needs requirements-ldap.txt. The directory checks the password of
+# a person who already exists here (same username); nobody is created.
+DUBAN_LDAP_ENABLED = bool(os.environ.get("DUBAN_LDAP_SERVER_URI"))
+if DUBAN_LDAP_ENABLED:
+    from duban.accounts.ldap import ldap_settings
+
+    globals().update(ldap_settings(os.environ))
+    AUTHENTICATION_BACKENDS.append("duban.accounts.ldap.DirectoryBackend")
+# --------------------------------------------------------------------------------------------- end
+
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

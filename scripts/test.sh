@@ -4,7 +4,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
+
+# tests/auth signs in against a real OpenLDAP server (slapd) and needs python-ldap, which builds
+# against libldap: as root this installs them when missing (no daemon is started by the package).
+if ! command -v slapd >/dev/null 2>&1 && [ ! -x /usr/sbin/slapd ] || [ ! -f /usr/include/ldap.h ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing slapd and the LDAP headers for the directory sign-in tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      slapd ldap-utils libldap2-dev libsasl2-dev gcc >/dev/null
+  else
+    echo "slapd or libldap2-dev is missing: install them with: sudo apt-get install slapd libldap2-dev libsasl2-dev gcc" >&2
+  fi
+fi
 ensure_venv requirements-dev.txt
+# python-ldap builds against libldap: where it cannot, the LDAP tests are skipped, the rest runs.
+if ! "$PY" -c "import ldap, django_auth_ldap" 2>/dev/null; then
+  "$PY" -m pip install --quiet -r requirements-ldap.txt \
+    || echo "python-ldap could not be built (needs libldap2-dev libsasl2-dev gcc): LDAP tests are skipped" >&2
+fi
 
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -12,3 +12,6 @@ HUEY = {**HUEY, "immediate": True}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The calendar cache rechecks the database every 10 s; a query-counting test must not meet it.
 DUBAN_CALENDAR_RECHECK_SECONDS = 3600.0
+# Browser tests move the clock by days between two pages; an idle limit of 30 minutes would sign
+# their user out. tests/auth checks the idle limit with its own setting.
+SESSION_COOKIE_AGE = 14 * 24 * 3600

@@ -6,6 +6,8 @@ from django.contrib.auth import authenticate
 from ninja import Router, Status
 from ninja.security import HttpBearer
 
+from duban.accounts.twofactor import second_factor_refusal
+
 from .errors import BAD_CREDENTIALS, Error, errors
 from .models import ApiToken
 from .schemas import TokenIn, TokenOut
@@ -26,13 +28,20 @@ class BearerToken(HttpBearer):
 router = Router(tags=["认证"])
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Error, **errors(400, 413)},
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Error, **errors(400, 413, 429)},
              summary="用用户名和密码换取令牌")
 def obtain_token(request, credentials: TokenIn):
-    """令牌在 `DUBAN_API_TOKEN_DAYS` 天后过期；服务器只保存令牌的 SHA-256 摘要，令牌只在此返回一次。"""
+    """令牌在 `DUBAN_API_TOKEN_DAYS` 天后过期；服务器只保存令牌的 SHA-256 摘要，令牌只在此返回一次。
+
+    同一账号或同一地址连续失败 `DUBAN_LOCKOUT_FAILURES` 次后暂停 `DUBAN_LOCKOUT_MINUTES` 分钟，
+    期间返回 429 和 `Retry-After`（秒）。已启用两步验证的用户须同时提交 `otp`。"""
+    # The request goes to authenticate() so that django-axes counts failures here as on the page.
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
         return Status(401, {"detail": BAD_CREDENTIALS, "field": None})
+    refusal = second_factor_refusal(user, credentials.otp)
+    if refusal:
+        return Status(401, {"detail": refusal, "field": "otp"})
     token, key = ApiToken.issue(user)
     return {"token": key, "expires_at": token.expires_at}
 

@@ -125,6 +125,7 @@ class In(Schema):
 class TokenIn(In):
     username: Text(150)
     password: Text(256)
+    otp: Text(16) | None = Field(None, description="两步验证码：已启用两步验证的用户须填写身份验证器上的验证码或一个恢复码")
 
 
 class ItemFields(In):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
 
 from duban.deadlines.models import CalendarDay, CalendarYear, DeadlineRule
 from duban.deadlines.services import (
@@ -65,7 +66,7 @@ class CalendarYearForm(forms.ModelForm):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(SimpleHistoryAdmin):
     form = CalendarYearForm
     list_display = ["year", "published", "source", "holiday_count", "workday_count", "published_at", "published_by"]
     list_filter = ["published"]
@@ -112,7 +113,7 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(SimpleHistoryAdmin):
     list_display = ["date", "weekday", "is_workday", "name", "source"]
     list_filter = [YearListFilter, "is_workday"]
     search_fields = ["name"]
@@ -124,7 +125,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin):
+class DeadlineRuleAdmin(SimpleHistoryAdmin):
     list_display = [
         "name", "org", "item_kind", "urgency", "period", "max_total_amount", "priority", "citation", "is_active",
     ]

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from duban.deadlines.calendar import MAX_DAYS, MAX_MONTHS
+from duban.orgs.history import config_history
 from duban.orgs.models import Organization
 
 # Codes of the items app's ItemKind and Urgency (duban/items/models.py), repeated here because this
@@ -55,6 +56,7 @@ class CalendarYear(models.Model):
         verbose_name="发布人",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = config_history(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = verbose_name_plural = "节假日年度安排"
@@ -72,6 +74,7 @@ class CalendarDay(models.Model):
     name = models.CharField("名称", max_length=100, help_text="如“春节”“春节调休上班”")
     source = models.CharField("来源", max_length=200, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = config_history(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = verbose_name_plural = "节假日与调休日"
@@ -112,6 +115,7 @@ class DeadlineRule(models.Model):
     is_active = models.BooleanField("启用", default=True)
     # Which preset this row came from (see services.install_presets); blank for rules admins add.
     preset = models.CharField("预置规则标识", max_length=40, blank=True, editable=False)
+    history = config_history()
 
     class Meta:
         verbose_name = verbose_name_plural = "时限规则"

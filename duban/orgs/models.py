@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .history import config_history
+
 
 class Organization(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
@@ -23,6 +25,11 @@ class Organization(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级组织"
     )
+    require_two_factor = models.BooleanField(
+        "督查室主任和管理员须用两步验证", default=False,
+        help_text="开启后，督查室主任和系统管理员登录时除密码外还须输入手机身份验证器上的验证码",
+    )
+    history = config_history()
 
     class Meta:
         verbose_name = verbose_name_plural = "组织"
@@ -54,6 +61,7 @@ class Unit(models.Model):
         verbose_name="对应下级组织",
         help_text="下级政府或企业在本系统中有自己的组织时填写：交办给本单位的事项由该组织的督查室签收、办理和报告",
     )
+    history = config_history()
 
     LINKABLE_KINDS = (Kind.DISTRICT, Kind.COMPANY)
 
@@ -120,6 +128,8 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=30, choices=Role.choices, default=Role.STAFF)
     title = models.CharField("职务", max_length=50, blank=True)
     phone = models.CharField("电话", max_length=30, blank=True)
+    # Never the password hash, not even in history; a password change shows as its change reason.
+    history = config_history(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = verbose_name_plural = "人员"

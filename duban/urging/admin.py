@@ -1,15 +1,16 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import LadderStep, Notice, UrgingPolicy
 
 
 @admin.register(UrgingPolicy)
-class UrgingPolicyAdmin(admin.ModelAdmin):
+class UrgingPolicyAdmin(SimpleHistoryAdmin):
     list_display = ["org", "warning_working_days", "stall_working_days"]
 
 
 @admin.register(LadderStep)
-class LadderStepAdmin(admin.ModelAdmin):
+class LadderStepAdmin(SimpleHistoryAdmin):
     list_display = ["name", "org", "urgency", "offset_working_days", "action", "recipients", "is_active", "citation"]
     list_filter = ["org", "urgency", "action", "is_active"]
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from duban.items.models import Item, Urgency
+from duban.orgs.history import config_history
 from duban.orgs.models import Organization, Unit
 
 
@@ -14,6 +15,7 @@ class UrgingPolicy(models.Model):
         "临期预警（工作日）", default=3, help_text="距办理时限不足该工作日数时亮黄灯")
     stall_working_days = models.PositiveSmallIntegerField(
         "停滞判定（工作日）", default=10, help_text="超过该工作日数无进展（签收或报送报告）即标为停滞")
+    history = config_history()
 
     class Meta:
         verbose_name = verbose_name_plural = "预警设置"
@@ -49,6 +51,7 @@ class LadderStep(models.Model):
     citation = models.CharField("依据", max_length=200, blank=True)
     preset = models.CharField(max_length=50, blank=True, editable=False)
     is_active = models.BooleanField("启用", default=True)
+    history = config_history()
 
     class Meta:
         verbose_name = verbose_name_plural = "催办阶梯"

@@ -1,13 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from duban.accounts.views import LoginView
+
 from .views import exports
 from .views import items as v
 from .views import ledgers as lv
 from .views import notices
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("worklist/", v.worklist, name="worklist"),
     path("items/", v.item_list, name="item_list"),

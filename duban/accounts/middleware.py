@@ -1,0 +1,37 @@
+"""Between password and pages: a person who owes a second factor sees only the pages that settle it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import twofactor
+
+# Paths open to a person who still owes a code: the pages that take it, signing out, static files.
+# The API is not here: it authenticates by bearer token, and the token request asks for the code.
+OPEN_PREFIXES = ("/static/", "/api/", "/account/two-factor/verify/", "/account/two-factor/setup/", "/logout/",
+                 "/oidc/")
+
+
+class SecondFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        state = session.get(twofactor.SESSION_KEY) if session is not None else None
+        if state and not request.path.startswith(OPEN_PREFIXES):
+            user = request.user
+            if not user.is_authenticated:
+                session.pop(twofactor.SESSION_KEY, None)
+            elif not user.is_verified():
+                target = "two_factor_verify" if state == twofactor.VERIFY else "two_factor_setup"
+                url = reverse(target)
+                if request.method == "GET" and request.path != "/":
+                    url += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(url)
+            else:
+                session.pop(twofactor.SESSION_KEY, None)
+        return self.get_response(request)
