@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "duban.urging",
     "duban.notify",
     "duban.ledgers",
+    "duban.proposals",
+    "duban.portal",
     "duban.web",
     "duban.api",
     "duban.demo",
