@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -81,17 +81,24 @@ def index(request):
     })
 
 
-def _entry(pk) -> Publication:
-    pub = selectors.published(with_opinions=True).filter(pk=pk).first()
-    if pub is None:
-        raise Http404
-    return pub
+def _entry(pk) -> Publication | None:
+    return selectors.published(with_opinions=True).filter(pk=pk).first()
+
+
+def _not_found(request, *, json=False):
+    # The portal's own 404: the site-wide one would open a session and set a CSRF cookie.
+    if json:
+        return JsonResponse({"detail": "不存在或未公开"}, status=404, json_dumps_params={"ensure_ascii": False})
+    return render(request, "portal/not_found.html", status=404)
 
 
 @require_GET
 @public
 def entry(request, pk):
-    return render(request, "portal/entry.html", {"pub": _entry(pk)})
+    pub = _entry(pk)
+    if pub is None:
+        return _not_found(request)
+    return render(request, "portal/entry.html", {"pub": pub})
 
 
 @csrf_exempt  # no session, nothing ambient to forge: the form is throttled and has a honeypot instead
@@ -99,6 +106,8 @@ def entry(request, pk):
 @public
 def opinion(request, pk):
     pub = _entry(pk)
+    if pub is None:
+        return _not_found(request)
     form = {"name": request.POST.get("name", "")[:40], "body": request.POST.get("body", "")[:4000]}
     try:
         services.submit_opinion(pub.id, body=form["body"], name=form["name"], honeypot=request.POST.get("website", ""),
@@ -136,7 +145,10 @@ def api_entries(request):
 @require_GET
 @public
 def api_entry(request, pk):
-    return JsonResponse(_as_dict(_entry(pk), full=True), json_dumps_params={"ensure_ascii": False})
+    pub = _entry(pk)
+    if pub is None:
+        return _not_found(request, json=True)
+    return JsonResponse(_as_dict(pub, full=True), json_dumps_params={"ensure_ascii": False})
 
 
 # --- the proposer's rating link ---------------------------------------------------------------------
