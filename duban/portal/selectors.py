@@ -7,7 +7,9 @@ approved opinions. Items, reports, attachments, proposers and people are never r
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
 from .models import Publication, PublicOpinion
 
@@ -23,8 +25,14 @@ def published(*, q: str = "", kind: str = "", with_opinions: bool = False) -> Qu
         qs = qs.filter(kind=kind)
     q = (q or "").strip()[:MAX_QUERY]
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(reference__icontains=q) | Q(unit_name__icontains=q)
-                       | Q(body__icontains=q))
+        if len(q) >= 3:  # served by the trigram indexes on PostgreSQL (migration 0002)
+            qs = qs.filter(Q(title__contains=q) | Q(reference__contains=q) | Q(unit_name__contains=q)
+                           | Q(body__contains=q))
+        else:
+            # pg_trgm has no trigram in one or two characters; a plain scan with strpos() is cheaper
+            # than rechecking every row the index would return (as the item list does).
+            found = lambda field: GreaterThan(StrIndex(field, Value(q)), 0)  # noqa: E731
+            qs = qs.filter(Q(found("title")) | Q(found("reference")) | Q(found("unit_name")) | Q(found("body")))
     if with_opinions:
         approved = PublicOpinion.objects.filter(state=PublicOpinion.State.APPROVED).only(
             "id", "publication_id", "name", "body", "reply", "created_at").order_by("created_at", "id")

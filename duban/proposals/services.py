@@ -158,44 +158,64 @@ def clean_proposal(session: Session, f: ProposalFields, *, taken: set[int] | Non
     return dict(number=number, title=title, content=content, category=category, proposers=people)
 
 
-def _proposer(org, body, pf: ProposerFields, cache: dict) -> Proposer:
-    key = (pf.name, pf.group)
-    found = cache.get(key)
-    if found is None:
-        found, _ = Proposer.objects.get_or_create(org=org, body=body, name=pf.name, group=pf.group)
-        cache[key] = found
-    changed = False
-    for attr in ("phone", "address"):
-        if getattr(pf, attr) and getattr(found, attr) != getattr(pf, attr):
-            setattr(found, attr, getattr(pf, attr))
-            changed = True
+def _proposers(org, body, cleaned: list[dict]) -> dict[tuple[str, str], Proposer]:
+    """The proposers the batch names, by (name, group): found, created (in one statement) or updated."""
+    wanted: dict[tuple[str, str], ProposerFields] = {}
+    for c in cleaned:
+        for pf in c["proposers"]:
+            known = wanted.setdefault((pf.name, pf.group), pf)
+            known.phone, known.address = pf.phone or known.phone, pf.address or known.address
+    found = {}
+    names = {name for name, _ in wanted}
+    for p in Proposer.objects.filter(org=org, body=body, name__in=names):
+        if (p.name, p.group) in wanted:
+            found[(p.name, p.group)] = p
+    changed = []
+    for key, p in found.items():
+        pf = wanted[key]
+        if (pf.phone and pf.phone != p.phone) or (pf.address and pf.address != p.address):
+            p.phone, p.address = pf.phone or p.phone, pf.address or p.address
+            changed.append(p)
     if changed:
-        found.save()
+        Proposer.objects.bulk_update(changed, ["phone", "address"])
+    new = [Proposer(org=org, body=body, name=n, group=g, phone=pf.phone, address=pf.address)
+           for (n, g), pf in wanted.items() if (n, g) not in found]
+    for p in Proposer.objects.bulk_create(new, batch_size=BATCH):
+        found[(p.name, p.group)] = p
+    if new and new[0].pk is None:  # a database that does not return ids from bulk inserts
+        found.update({(p.name, p.group): p for p in Proposer.objects.filter(org=org, body=body, name__in=names)})
     return found
 
 
+BATCH = 1000
+
+
 def write_proposals(org, by, session: Session, cleaned: list[dict], *, comment: str, now=None) -> list[Proposal]:
-    """Create the items (drafts of their kind, awaiting assignment) and the proposals, in one transaction."""
+    """Create the items (drafts of their kind, awaiting assignment) and the proposals, in one transaction
+    and a fixed number of statements whatever the batch's size."""
     now = _now(now)
     kind = ITEM_KIND_OF_BODY[session.body]
     noun = NOUN_OF_BODY[session.body]
-    cache: dict = {}
-    made = []
     with transaction.atomic():
-        for c in cleaned:
-            item = Item.objects.create(
-                org=org, drafter=by, status=Status.DRAFT, created_at=now, kind=kind, title=c["title"],
-                content=c["content"], source_text=f"{session.name}第{c['number']}号{noun}",
-            )
-            p = Proposal.objects.create(item=item, session=session, number=c["number"], category=c["category"],
-                                        received_on=timezone.localdate(now))
-            Signer.objects.bulk_create([
-                Signer(proposal=p, proposer=_proposer(org, session.body, pf, cache), is_lead=pf.is_lead)
-                for pf in c["proposers"]])
-            Item.named_people.through.objects.get_or_create(item_id=item.id, user_id=by.id)
-            Event.objects.create(item=item, actor=by, action="receive_proposal", to_status=Status.DRAFT,
-                                 comment=comment, at=now, data={"proposal": p.id, "number": c["number"]})
-            made.append(p)
+        people = _proposers(org, session.body, cleaned)
+        items_ = Item.objects.bulk_create([
+            Item(org=org, drafter=by, status=Status.DRAFT, created_at=now, kind=kind, title=c["title"],
+                 content=c["content"], source_text=f"{session.name}第{c['number']}号{noun}")
+            for c in cleaned], batch_size=BATCH)
+        made = Proposal.objects.bulk_create([
+            Proposal(item=item, session=session, number=c["number"], category=c["category"],
+                     received_on=timezone.localdate(now))
+            for item, c in zip(items_, cleaned)], batch_size=BATCH)
+        Signer.objects.bulk_create([
+            Signer(proposal=p, proposer=people[(pf.name, pf.group)], is_lead=pf.is_lead)
+            for p, c in zip(made, cleaned) for pf in c["proposers"]], batch_size=BATCH)
+        Named = Item.named_people.through
+        Named.objects.bulk_create([Named(item_id=item.id, user_id=by.id) for item in items_], batch_size=BATCH,
+                                  ignore_conflicts=True)
+        Event.objects.bulk_create([
+            Event(item=item, actor=by, action="receive_proposal", to_status=Status.DRAFT, comment=comment, at=now,
+                  data={"proposal": p.id, "number": p.number})
+            for item, p in zip(items_, made)], batch_size=BATCH)
     return made
 
 
