@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from duban.documents.xlsx import unneutralise
 from duban.items.errors import InvalidInput
@@ -244,7 +244,10 @@ def import_batch(org, by, uploaded, *, body, year, default_session="", now=None)
     by_session, errors = check_batch(org, body=body, year=year, default_session=default_session.strip(), rows=rows)
     if errors:
         return [], errors
-    return write_batch(org, by, body=body, year=year, by_session=by_session, now=now), []
+    try:
+        return write_batch(org, by, body=body, year=year, by_session=by_session, now=now), []
+    except IntegrityError:  # someone registered the same number meanwhile: checked again on the next try
+        raise InvalidInput("导入时编号已被占用（可能有人同时登记），请重新导入", "file") from None
 
 
 def template_workbook() -> bytes:

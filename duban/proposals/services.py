@@ -458,7 +458,7 @@ def _answer_state(a, *states):
 def edit_answer(answer_id, by, fields: AnswerFields, *, now=None) -> Answer:
     with transaction.atomic():
         a, p = _lock_answer(answer_id)
-        _check(by, p, "draft_answer")
+        step = _check(by, p, "draft_answer")
         _answer_state(a, Answer.State.DRAFT)
         data, commitments = _clean_answer(fields, _today(now))
         for k, v in data.items():
@@ -466,6 +466,7 @@ def edit_answer(answer_id, by, fields: AnswerFields, *, now=None) -> Answer:
         a.save()
         a.commitments.all().delete()
         Commitment.objects.bulk_create([Commitment(answer=a, text=w, due=d) for w, d in commitments])
+        _advance(p, by, step, now=now, action="edit_answer", data={"answer": a.id, "class": a.answer_class})
     return a
 
 

@@ -102,3 +102,26 @@ def test_the_office_moderates_opinions_on_the_disclosure_page(world, client):
     assert PublicOpinion.objects.get().state == PublicOpinion.State.APPROVED
     client.force_login(world.liaison["lead"])
     assert client.get("/disclosure/").status_code == 404
+
+
+def test_an_answer_the_head_returns_is_edited_and_sent_again(world, journey, client):
+    from duban.proposals import services as ps
+
+    p = journey.assign(journey.receive())
+    liaison, head = world.liaison["lead"], world.head["lead"]
+    a = ps.draft_answer(p.id, liaison, ps.AnswerFields(body="初稿", answer_class="A"))
+    ps.send_answer_to_head(a.id, liaison)
+    ps.return_answer_to_author(a.id, head, comment="请补充补助标准")
+    client.force_login(liaison)
+    page = client.get(f"/proposals/{p.id}/").content.decode()
+    assert "修改答复函" in page and "请补充补助标准" in page and "初稿" in page
+    client.post(f"/proposals/answers/{a.id}/edit/", {
+        "answer_class": "B", "body": "修改稿：补助标准为每台15万元", "publishable": "abstract",
+        "abstract": "每台补助15万元", "commitments": "出台补助办法｜2099-06-30"})
+    a.refresh_from_db()
+    assert a.body.startswith("修改稿") and a.answer_class == "B" and a.commitments.count() == 1
+    client.force_login(head)
+    assert client.post(f"/proposals/answers/{a.id}/edit/", {"answer_class": "A", "body": "x",
+                                                            "publishable": "no"}).status_code == 302
+    a.refresh_from_db()
+    assert a.body.startswith("修改稿")  # the head may not rewrite the unit's draft

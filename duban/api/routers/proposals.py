@@ -453,6 +453,16 @@ def draft_answer(request, proposal_id: ParamId, data: AnswerIn):
     return Reply(201, _fresh_answer(a.id))
 
 
+@router.post("/proposals/answers/{answer_id}/edit", response={200: AnswerOut, **errors(*WRITE)},
+             summary="修改答复函草稿")
+def edit_answer(request, answer_id: ParamId, data: AnswerIn):
+    a = _answer_of(request.auth, answer_id)
+    services.edit_answer(a.id, request.auth, services.AnswerFields(
+        body=data.body, answer_class=data.answer_class, publishable=data.publishable, abstract=data.abstract,
+        commitments=[(c.text, c.due) for c in data.commitments]))
+    return _fresh_answer(a.id)
+
+
 @router.post("/proposals/answers/{answer_id}/send-to-head", response={200: AnswerOut, **errors(*WRITE)},
              summary="答复函呈负责人签发")
 def answer_to_head(request, answer_id: ParamId):

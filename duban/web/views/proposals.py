@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -77,8 +76,6 @@ def proposal_import(request):
                                                   year=d["year"], default_session=d["default_session"])
         except DomainError as err:
             form.add_error("file", err.message)
-        except IntegrityError:
-            form.add_error("file", "导入时编号已被占用（可能有人同时登记），请重新导入")
         else:
             if not errors:
                 messages.success(request, f"已导入{len(made)}件，请逐件交办")
@@ -133,10 +130,16 @@ def proposal_detail(request, pk):
     answers = list(p.answers.all())
     open_answer = next((a for a in answers if a.round == p.round and a.state in services.OPEN_ANSWER_STATES), None)
     review_answer = next((a for a in answers if a.state == Answer.State.SENT), None)
+    edit_form = None
+    if open_answer is not None and open_answer.state == Answer.State.DRAFT and "draft_answer" in actions:
+        edit_form = forms.AnswerForm(initial={
+            "answer_class": open_answer.answer_class, "body": open_answer.body,
+            "publishable": open_answer.publishable, "abstract": open_answer.abstract,
+            "commitments": "\n".join(f"{c.text}｜{c.due:%Y-%m-%d}" for c in open_answer.commitments.all())})
     org = p.item.org
     ctx = {
         "p": p, "item": p.item, "actions": actions, "answers": answers, "open_answer": open_answer,
-        "review_answer": review_answer, "today": timezone.localdate(),
+        "review_answer": review_answer, "edit_form": edit_form, "today": timezone.localdate(),
         "contest_open": bool(p.contest_until and timezone.localdate() <= p.contest_until),
         "pending_contests": [c for c in p.contests.all() if c.state == Contest.State.PENDING],
         "assign_form": forms.AssignForm(org) if "assign" in actions else None,
@@ -228,7 +231,7 @@ class _FormError(Exception):
                              for k, errs in form.errors.items() for e in errs)
 
 
-ANSWER_ACTIONS = {"send_answer_to_head", "sign_answer", "return_answer_to_author", "send_answer", "review"}
+ANSWER_ACTIONS = {"edit", "send_answer_to_head", "sign_answer", "return_answer_to_author", "send_answer", "review"}
 
 
 @login_required
@@ -240,7 +243,16 @@ def answer_action(request, answer_id, action):
     p = _proposal(request, a.proposal_id)
     user, post = request.user, request.POST
     try:
-        if action == "send_answer_to_head":
+        if action == "edit":
+            form = forms.AnswerForm(post)
+            if not form.is_valid():
+                raise _FormError(form)
+            d = form.cleaned_data
+            services.edit_answer(a.id, user, services.AnswerFields(
+                body=d["body"], answer_class=d["answer_class"], publishable=d["publishable"], abstract=d["abstract"],
+                commitments=d["commitments"]))
+            messages.success(request, "答复函已修改")
+        elif action == "send_answer_to_head":
             services.send_answer_to_head(a.id, user)
             messages.success(request, "已呈负责人签发")
         elif action == "sign_answer":
