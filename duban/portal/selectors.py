@@ -23,7 +23,7 @@ def published(*, q: str = "", kind: str = "", with_opinions: bool = False) -> Qu
     qs = Publication.objects.filter(withdrawn_at__isnull=True).only(*PUBLIC_FIELDS).order_by("-published_at", "-id")
     if kind in Publication.Kind.values:
         qs = qs.filter(kind=kind)
-    q = (q or "").strip()[:MAX_QUERY]
+    q = (q or "").replace("\x00", "").strip()[:MAX_QUERY]  # PostgreSQL text cannot hold NUL
     if q:
         if len(q) >= 3:  # served by the trigram indexes on PostgreSQL (migration 0002)
             qs = qs.filter(Q(title__contains=q) | Q(reference__contains=q) | Q(unit_name__contains=q)

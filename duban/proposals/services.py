@@ -648,6 +648,8 @@ def record_paper_rating(proposal_id, by, *, value, comment="", now=None) -> Rati
 def _rate(p, a, proposer, value, comment, via, by, now) -> Rating:
     if value not in Rating.Value.values:
         raise InvalidInput("请选择满意、基本满意或不满意", "value")
+    if isinstance(comment, str):
+        comment = comment.replace("\x00", "")  # typed on a public page; PostgreSQL text cannot hold NUL
     if Rating.objects.filter(answer=a).exists():
         raise TransitionNotAllowed("该答复已评价")
     r = Rating.objects.create(answer=a, proposer=proposer, value=value, via=via, recorded_by=by, at=_now(now),
