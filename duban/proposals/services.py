@@ -89,6 +89,15 @@ def _advance(p: Proposal, by, step: workflow.Step, *, comment="", data=None, now
                  comment=comment, data=data, now=now)
 
 
+def _tell(unit_ids, p: Proposal, *, title, body, liaison=True, head=True, now=None):
+    """Tell a unit's liaisons and/or heads, in their inbox, what waits for them on the suggestion."""
+    from duban.notify.services import notify
+    from duban.orgs.acting import people_acting_for
+
+    people = people_acting_for(unit_ids, liaison=liaison, head=head).filter(is_active=True)
+    notify(list(people), kind="other", title=title, body=body, item=p.item, url=f"/proposals/{p.id}/", now=now)
+
+
 # --- sessions and proposers --------------------------------------------------------------------------
 
 def create_session(org, by, *, body, year, name, answer_due=None) -> Session:
@@ -478,6 +487,8 @@ def send_answer_to_head(answer_id, by, *, now=None) -> Answer:
         a.state = Answer.State.AWAITING_HEAD
         a.save()
         _advance(p, by, step, now=now, data={"answer": a.id})
+        _tell([a.unit_id], p, title=f"答复函待签发：{p.item.title}", body=f"{p.label}的答复函已呈您签发。",
+              liaison=False, now=now)
     return a
 
 
@@ -502,6 +513,7 @@ def return_answer_to_author(answer_id, by, *, comment, now=None) -> Answer:
         a.state, a.head = Answer.State.DRAFT, by
         a.head_comment = text(comment, "理由", max_length=1000)
         a.save()
+        _tell([a.unit_id], p, title=f"答复函退回修改：{p.item.title}", body=a.head_comment, head=False, now=now)
         _advance(p, by, step, comment=a.head_comment, now=now, data={"answer": a.id})
     return a
 
@@ -547,6 +559,8 @@ def review_answer(answer_id, by, *, accept: bool, criteria: dict, comment="", no
         a.state = Answer.State.ACCEPTED if accept else Answer.State.RETURNED
         a.save()
         token = None
+        if not accept:
+            _tell([a.unit_id], p, title=f"答复退回重办：{p.item.title}", body=comment, now=now)
         if accept:
             for c in a.commitments.select_for_update():
                 c.item = _follow_up_item(p, a, c, by, now)
@@ -665,6 +679,8 @@ def _rate(p, a, proposer, value, comment, via, by, now) -> Rating:
         if item.original_deadline is None:
             item.original_deadline = item.deadline
         item.deadline = deadlines.add_months(today, months).date
+        # Co-units give their opinion again by the midpoint of the new period.
+        p.co_opinion_due = today + (item.deadline - today) / 2
         item.deadline_provisional = deadlines.add_working_days(item.deadline, 0).provisional
         item.status = Status.IN_PROGRESS
         action, comment = "rehandle", f"代表委员不满意，重新办理，期限{item.deadline:%Y年%m月%d日}"

@@ -151,3 +151,22 @@ def test_answers_are_recorded_on_the_item_timeline(world, journey):
     actions = list(Item.objects.get(pk=p.item_id).events.values_list("action", flat=True))
     assert actions[:2] == ["receive_proposal", "assign"]
     assert {"record_contact", "draft_answer", "sign_answer", "send_answer", "accept_answer"} <= set(actions)
+
+
+def test_the_head_is_told_when_an_answer_awaits_the_signature_and_the_liaison_when_it_comes_back(world, journey):
+    from duban.notify.models import Notification
+
+    p = journey.assign(journey.receive())
+    a = ps.draft_answer(p.id, world.liaison["lead"], ps.AnswerFields(body="答复", answer_class="A"), now=NOW)
+    ps.send_answer_to_head(a.id, world.liaison["lead"], now=NOW)
+    note = Notification.objects.get(recipient=world.head["lead"], title__startswith="答复函待签发")
+    assert note.url == f"/proposals/{p.id}/"
+    ps.return_answer_to_author(a.id, world.head["lead"], comment="请补充", now=NOW)
+    assert Notification.objects.filter(recipient=world.liaison["lead"], title__startswith="答复函退回修改").exists()
+
+
+def test_re_handling_moves_the_co_units_date_into_the_new_period(world, journey):
+    p, a, token = journey.answered()
+    ps.rate_by_link(token, value=Rating.Value.UNSATISFIED, comment="未解决", now=LATER)
+    p.refresh_from_db()
+    assert LATER.date() <= p.co_opinion_due <= p.item.deadline
