@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "duban.circulars",
     "duban.accountability",
     "duban.assessment",
+    "duban.proposals",
+    "duban.portal",
     "duban.web",
     "duban.api",
     "duban.demo",

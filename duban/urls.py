@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("duban.api.urls")),
+    path("public/", include("duban.portal.urls")),
     path("notifications/", include("duban.notify.urls")),
     path("", include("duban.accounts.urls")),
     path("", include("duban.dashboard.urls")),

@@ -16,6 +16,8 @@ FORBIDDEN = {
     "items": {"ledgers", "web", "api", "demo"},
     "urging": {"web", "api", "demo"},
     "ledgers": {"web", "api", "demo"},
+    "proposals": {"web", "api", "demo"},
+    "portal": {"web", "api", "demo"},
     "web": {"demo"},
     "api": {"demo"},
 }

@@ -7,6 +7,7 @@ from .views import exports
 from .views import items as v
 from .views import ledgers as lv
 from .views import notices
+from .views import proposals as pv
 
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
@@ -38,4 +39,19 @@ urlpatterns = [
     path("plans/<int:plan_id>/report.xlsx", lv.plan_report, {"fmt": "xlsx"}, name="plan_report_xlsx"),
     path("plans/<int:plan_id>/batch/<str:kind>/", lv.plan_batch, name="plan_batch"),
     path("plans/<int:plan_id>/add/<str:level>/", lv.plan_add, name="plan_add"),
+    path("proposals/", pv.proposal_list, name="proposal_list"),
+    path("proposals/sessions/", pv.session_create, name="session_create"),
+    path("proposals/import/", pv.proposal_import, name="proposal_import"),
+    path("proposals/template.xlsx", pv.proposal_template, name="proposal_template"),
+    path("proposals/new/", pv.proposal_register, name="proposal_register"),
+    path("proposals/report/", pv.proposal_report, name="proposal_report"),
+    path("proposals/report.xlsx", pv.proposal_report, {"fmt": "xlsx"}, name="proposal_report_xlsx"),
+    path("proposals/report.docx", pv.proposal_report, {"fmt": "docx"}, name="proposal_report_docx"),
+    path("proposals/<int:pk>/", pv.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/act/<str:action>/", pv.proposal_action, name="proposal_action"),
+    path("proposals/answers/<int:answer_id>/<str:action>/", pv.answer_action, name="answer_action"),
+    path("proposals/contests/<int:contest_id>/decide/", pv.contest_decide, name="contest_decide"),
+    path("disclosure/", pv.disclosure, name="disclosure"),
+    path("disclosure/<str:action>/", pv.disclosure_action, name="disclosure_action"),
+    path("disclosure/<str:action>/<int:pk>/", pv.disclosure_action, name="disclosure_action"),
 ]

@@ -11,6 +11,7 @@ FEATURE_SEEDS = [
     ("duban.dashboard.demo", "一年的督查事项（驾驶舱）"),
     ("duban.circulars.demo", "督查通报"),
     ("duban.assessment.demo", "问责记录与年中考核"),
+    ("duban.proposals.demo", "人大建议、政协提案与公开信息"),
 ]
 
 
