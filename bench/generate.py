@@ -62,7 +62,7 @@ from duban.items.models import (  # noqa: E402
     Urgency,
 )
 from duban.items.services import format_number  # noqa: E402
-from duban.orgs.demo import DEMO_PASSWORD, GIVEN, SURNAMES  # noqa: E402
+from duban.demo.seed import DEMO_PASSWORD, GIVEN, SURNAMES  # noqa: E402
 from duban.orgs.models import Organization, Role, Unit, User  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")

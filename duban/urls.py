@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("duban.api.urls")),
     path("notifications/", include("duban.notify.urls")),
+    path("", include("duban.dashboard.urls")),
     path("circulars/", include("duban.circulars.urls")),
     path("", include("duban.accountability.urls")),
     path("", include("duban.assessment.urls")),

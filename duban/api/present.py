@@ -165,7 +165,7 @@ def item_detail(user, item: Item) -> dict:
     """The item page's content, for ``user``: what the page shows is what the API returns."""
     root = api_root()
     assignments = list(item.assignments.all())
-    reports = selectors.reports_visible_on(user, item).prefetch_related("attachments__uploaded_by")
+    reports = list(selectors.reports_visible_on(user, item).prefetch_related("attachments__uploaded_by"))
     mine = workflow.acting_assignment(user, item)
     return {
         **item_summary(item),
@@ -219,6 +219,6 @@ def item_detail(user, item: Item) -> dict:
                 "actor": person_ref(e.actor), "from_status": e.from_status, "to_status": e.to_status,
                 "comment": e.comment, "data": e.data,
             }
-            for e in item.events.select_related("actor")
+            for e in selectors.timeline_for(user, item, reports)
         ],
     }

@@ -17,7 +17,7 @@ from duban.orgs.models import Role
 
 from . import workflow
 from .counting import DONE_STATUSES, overdue_q, rate, rollup_items
-from .models import OPEN_STATUSES, Assignment, Attachment, ExtensionRequest, Item, Report, Status
+from .models import OPEN_STATUSES, Assignment, Attachment, Event, ExtensionRequest, Item, Report, Status
 
 UNREGISTERED = (Status.DRAFT, Status.PENDING_APPROVAL)
 ORG_WIDE_ROLES = (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER)
@@ -89,19 +89,45 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=6)
 
 
+def month_range(period: str) -> tuple[dt.datetime, dt.datetime]:
+    """The local instants bounding "YYYY" or "YYYY-MM" (a year or a month), end excluded."""
+    year, _, month = period.partition("-")
+    y, m = int(year), int(month or 1)
+    start = dt.datetime(y, m, 1)
+    end = dt.datetime(y + 1, 1, 1) if not month else dt.datetime(y + (m == 12), m % 12 + 1, 1)
+    return timezone.make_aware(start), timezone.make_aware(end)
+
+
 def filter_items(qs: QuerySet[Item], *, status=None, kind=None, unit=None, leader=None, overdue=False,
-                 due_this_week=False, q=None, today=None) -> QuerySet[Item]:
-    """The item list's filters; `q` searches titles and numbers by Chinese substring."""
+                 due_this_week=False, q=None, today=None, year=None, registered_in=None,
+                 closed_in=None, unit_role=None) -> QuerySet[Item]:
+    """The item list's filters; `q` searches titles and numbers by Chinese substring. `year` is the
+    year of registration (the number's year); `registered_in` a month "YYYY-MM" and `closed_in` a
+    year or month of closing (the dashboard's bars link here with them); `unit_role` narrows `unit`
+    to the items it leads ("lead") or co-handles ("co")."""
     today = today or timezone.localdate()
+    if year:
+        qs = qs.filter(year=year)
+    if registered_in:
+        start, end = month_range(registered_in)
+        qs = qs.filter(year=start.year, registered_at__gte=start, registered_at__lt=end)
+    if closed_in:
+        start, end = month_range(closed_in)
+        qs = qs.filter(status__in=DONE_STATUSES, closed_at__gte=start, closed_at__lt=end)
     if status:
         if status == "open":
             qs = qs.filter(status__in=OPEN_STATUSES)
+        elif status == "done":
+            qs = qs.filter(status__in=DONE_STATUSES)
         else:
             qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
-    if unit:
-        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit)))
+    if unit and unit_role == "lead":
+        qs = qs.filter(lead_unit_id=unit)
+    elif unit:
+        role = {"role": Assignment.Role.CO} if unit_role == "co" else {}
+        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit, **role)))
     if leader:
         qs = qs.filter(responsible_leader_id=leader)
     if overdue:
@@ -221,6 +247,30 @@ def reports_visible_on(user, item) -> QuerySet[Report]:
     if item.lead_unit_id in units:
         return qs.filter(filed | Q(unit_id__in=units))
     return qs.filter(unit_id__in=units)
+
+
+def timeline_for(user, item, reports=None) -> list[Event]:
+    """The item's events that ``user`` may read. An event about a report (drafting, 呈审签, the
+    head's approval or return with its comment, a file attached to it) shows only to whoever may
+    see that report: a timeline entry reveals no more than its reader may see of the thing it
+    records (issue 8, point 1). A review is the office's finding on a filed report and shows to
+    every reader of the item, as the reviews themselves do."""
+    if reports is None:
+        reports = reports_visible_on(user, item)
+    visible = {r.pk for r in reports}
+    return [e for e in item.events.select_related("actor") if _readable(e, visible)]
+
+
+def _readable(event, visible_reports) -> bool:
+    data = event.data if isinstance(event.data, dict) else {}
+    report_id = data.get("report")
+    return report_id is None or "review" in data or report_id in visible_reports
+
+
+def volume_attachments(item, reports) -> list[Attachment]:
+    """The item's files and those of the reports the reader may see (a draft's files stay out)."""
+    visible = {r.pk for r in reports}
+    return [a for a in item.attachments.all() if a.report_id is None or a.report_id in visible]
 
 
 def attachment_for_download(user, attachment_id) -> Attachment | None:

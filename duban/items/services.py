@@ -7,7 +7,6 @@ management commands call them alike. Time is a parameter (``now=``) so tests can
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import mimetypes
 import secrets
@@ -21,7 +20,7 @@ from duban.deadlines import services as deadlines
 from duban.orgs.acting import acting_for, people_acting_for
 from duban.orgs.models import LEADER_ROLES, Role, Unit, User
 
-from . import workflow
+from . import crosslevel, named, workflow
 from .errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, TransitionNotAllowed
 from .models import (
     Assignment,
@@ -72,6 +71,10 @@ def _text(value, label, *, required=True, max_length=MAX_TEXT) -> str:
     value = (value or "").strip() if isinstance(value, str) or value is None else None
     if value is None:
         raise InvalidInput(f"{label}格式不正确", field)
+    if "\x00" in value:
+        # PostgreSQL cannot store NUL in text; pages that read a field without a Django form
+        # (report edit, the head's comment, one-click urge) reach here, as the API's Text type refuses it.
+        raise InvalidInput(f"{label}不能包含空字符（\\u0000）", field)
     if required and not value:
         raise InvalidInput(f"请填写{label}", field)
     if len(value) > max_length:
@@ -101,13 +104,27 @@ def record(item: Item, actor, action: str, *, from_status="", to_status="", comm
     )
 
 
+def parse_version(version) -> int | None:
+    """The item version a form or client acted on, as a whole number; None means "do not check".
+
+    Every page and API call that passes ``version`` comes through here, so ``abc``, an empty
+    field, ``1.5`` or 5,000 digits is a 400 with a Chinese message, never a 500."""
+    if version is None or isinstance(version, int) and not isinstance(version, bool):
+        return version
+    text = str(version).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise InvalidInput("版本号无效：请刷新页面后重试", "version")
+    return int(text)
+
+
 def _lock(item_id, version=None) -> Item:
     """Fetch the item for update; refuse if the form the user acted on is stale."""
+    version = parse_version(version)
     try:
         item = Item.objects.select_for_update().get(pk=item_id)
-    except (Item.DoesNotExist, ValueError, TypeError):
+    except (Item.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("事项不存在") from None
-    if version is not None and int(version) != item.version:
+    if version is not None and version != item.version:
         raise StaleVersion("该事项已被他人更新，请刷新页面后重试")
     return item
 
@@ -243,7 +260,7 @@ def create_draft(org, by: User, fields: DraftFields, *, now=None) -> Item:
     with transaction.atomic():
         item = Item.objects.create(org=org, drafter=by, status=Status.DRAFT, created_at=_now(now), **data)
         _set_units(item, data["lead_unit"], co_units)
-        item.named_people.add(by, data["responsible_leader"])
+        named.sync_item(item)
         record(item, by, "create", to_status=Status.DRAFT, now=now)
     return item
 
@@ -252,14 +269,14 @@ def update_draft(item_id, by: User, fields: DraftFields, *, version=None, now=No
     with transaction.atomic():
         item = _lock(item_id, version)
         t = _check(by, item, "edit_draft")
-        fields = fit_upper_deadline(item, fields, now=now)
+        fields = crosslevel.fit_upper_deadline(item, fields, _today(now))
         data = _clean_draft(item.org, fields, now)
-        _within_upper_deadline(item, data["deadline"], now)
+        crosslevel.check_within_upper_deadline(item, data["deadline"], _today(now))
         co_units = data.pop("co_units")
         for k, v in data.items():
             setattr(item, k, v)
         _set_units(item, data["lead_unit"], co_units)
-        item.named_people.add(data["responsible_leader"])
+        named.sync_item(item)  # a replaced leader loses a secret draft (issue 8, point 1)
         _move(item, by, t, now=now)
     return item
 
@@ -327,104 +344,35 @@ def approve_proposal(item_id, by, *, version=None, comment="", now=None) -> Item
             # The period runs from the day of assignment, which is not counted (Civil Code art. 201).
             result = deadlines.compute_deadline(item.deadline_rule, today)
             item.deadline, item.deadline_provisional = result.date, result.provisional
-            _clamp_to_upper_deadline(item, now)
+            crosslevel.clamp_to_upper_deadline(item, today)
         comment = _require_comment(t, comment)
         _move(item, by, t, comment=comment, now=now, data={"number": item.number})
         record(item, by, "assign", to_status=item.status, now=now,
                data={"units": [a.unit.name for a in item.assignments.select_related("unit")],
                      "deadline": item.deadline.isoformat() if item.deadline else None})
-        _name_people(item)
+        named.sync_item(item)
     return item
-
-
-def _name_people(item):
-    """Who may see a secret item: drafter, leader, and the heads and liaisons of its units (for a
-    unit standing for a lower organisation, that organisation's office)."""
-    unit_ids = [a.unit_id for a in item.assignments.all()]
-    people = list(people_acting_for(unit_ids))
-    item.named_people.add(item.drafter, *people)
-    if item.responsible_leader_id:
-        item.named_people.add(item.responsible_leader)
 
 
 # --- across levels: an item received from the upper organisation -----------------------------------
 
-UPPER_DEADLINE_REASON = "按上级交办时限"
-
-
-def _upper_cap(item, today) -> dt.date | None:
-    """The latest deadline a lower item may have: its upper item's, while that lies ahead. (An
-    upper item already past its deadline caps nothing: the unit explains upward instead.)"""
-    upper = item.upper_item if item.upper_item_id else None
-    if upper is None or upper.deadline is None or upper.deadline < today:
-        return None
-    return upper.deadline
-
-
-def _within_upper_deadline(item, deadline, now=None):
-    cap = _upper_cap(item, _today(now))
-    if cap and deadline and deadline > cap:
-        raise InvalidInput(f"办理时限不能晚于上级交办时限（{cap:%Y年%m月%d日}）", "deadline")
-
-
-def _clamp_to_upper_deadline(item, now=None):
-    """At approval a rule's period is counted again; it never runs past the upper deadline."""
-    cap = _upper_cap(item, _today(now))
-    if cap and item.deadline and item.deadline > cap:
-        item.deadline, item.deadline_rule = cap, None
-        item.deadline_override_reason = UPPER_DEADLINE_REASON
-        item.deadline_provisional = deadlines.add_working_days(cap, 0).provisional
-
-
-def fit_upper_deadline(item, fields: DraftFields, *, now=None) -> DraftFields:
-    """A draft registered from an upper item, saved without a date: the rule's proposal, or the
-    upper deadline where the rule would run past it."""
-    cap = _upper_cap(item, _today(now))
-    if cap is None or fields.deadline:
-        return fields
-    proposed, _ = deadlines.propose_deadline(item.org, fields.kind, fields.urgency, _today(now))
-    if proposed is None or proposed.date > cap:
-        return dataclasses.replace(fields, deadline=cap,
-                                   deadline_override_reason=fields.deadline_override_reason or UPPER_DEADLINE_REASON)
-    return fields
-
-
-def lower_item_of(item, org_id) -> Item | None:
-    """The item a lower organisation registered from this upper item, if it did."""
-    return Item.objects.filter(upper_item=item, org_id=org_id).first()
-
-
 def register_lower(item_id, by, *, now=None) -> Item:
     """The lower organisation's office, having signed for an upper item in its unit's name,
-    registers it in its own series: a draft of its own organisation prefilled from the upper item,
-    which it completes (units, leader) and takes through its own approval, where it gets its own
-    number. One level answers to the next (一级抓一级, seed 001 art. 3; 各街道负责对上级督促检查
-    工作的落实, art. 5)."""
+    registers it in its own series: a draft of its own organisation prefilled from the upper item
+    (``crosslevel.lower_draft_fields``), which it completes (units, leader) and takes through its
+    own approval, where it gets its own number (一级抓一级, seed 001 arts. 3, 5)."""
     with transaction.atomic():
         upper = _lock(item_id)
         t = _check(by, upper, "register_lower")
         org = by.org
-        existing = lower_item_of(upper, org.id)
+        existing = crosslevel.lower_item_of(upper, org.id)
         if existing is not None:
             raise TransitionNotAllowed(f"本级已登记该事项（{existing.number or '草拟中'}）")
-        today = _today(now)
-        proposed, rule = deadlines.propose_deadline(org, upper.kind, upper.urgency, today)
-        cap = upper.deadline if upper.deadline and upper.deadline >= today else None
-        if proposed is not None and (cap is None or proposed.date <= cap):
-            deadline, reason = proposed.date, ""
-        else:
-            deadline, reason, rule = upper.deadline, UPPER_DEADLINE_REASON, None
-        source = f"上级交办：{upper.org.name} {upper.number}《{upper.title}》"
-        if upper.source_text:
-            source += "\n" + upper.source_text
         lower = Item.objects.create(
             org=org, drafter=by, status=Status.DRAFT, created_at=_now(now), upper_item=upper,
-            title=upper.title, content=upper.content, kind=upper.kind, urgency=upper.urgency,
-            is_secret=upper.is_secret, report_cycle=upper.report_cycle, source_text=source[:5000],
-            deadline=deadline, deadline_rule=rule, deadline_override_reason=reason,
-            deadline_provisional=deadlines.add_working_days(deadline, 0).provisional if deadline else False,
+            **crosslevel.lower_draft_fields(upper, org, _today(now)),
         )
-        lower.named_people.add(by)
+        named.sync_item(lower)
         record(lower, by, "create", to_status=Status.DRAFT, now=now,
                comment=f"由上级事项{upper.number}（{upper.org.name}）登记",
                data={"upper_item": upper.id, "upper_number": upper.number})
@@ -440,9 +388,20 @@ def _my_assignment(item, user) -> Assignment:
     return item.assignments.select_related("unit").get(unit_id__in=acting_for(user).liaison)
 
 
+def _refuse_if_already_answered(item, by, action):
+    """A co-unit whose assignment was signed or sent back while this liaison waited for the lock
+    lost a race: 409 like every other race, not the 403 the declaration would give (issue 8, point 5)."""
+    if not action.endswith("_as_co"):
+        return
+    a = workflow._assignment(by, item, Assignment.Role.CO)
+    if a is not None and a.state != Assignment.State.PENDING and workflow.state_allows(item, workflow.BY_ACTION[action]):
+        raise TransitionNotAllowed(f"本单位已{a.get_state_display().removeprefix('已')}该事项，请刷新页面")
+
+
 def _sign_for(action, item_id, by, responsible_person, responsible_phone, version, now) -> Item:
     with transaction.atomic():
         item = _lock(item_id, version)
+        _refuse_if_already_answered(item, by, action)
         t = _check(by, item, action)
         a = _my_assignment(item, by)
         a.responsible_person = _text(responsible_person, "责任人", max_length=50)
@@ -467,6 +426,7 @@ def accept_as_co(item_id, by, *, responsible_person, responsible_phone="", versi
 def _send_back(action, item_id, by, comment, version, now) -> Item:
     with transaction.atomic():
         item = _lock(item_id, version)
+        _refuse_if_already_answered(item, by, action)
         t = _check(by, item, action)
         comment = _require_comment(t, comment)
         a = _my_assignment(item, by)
@@ -494,7 +454,7 @@ def reassign(item_id, by, *, lead_unit, co_units=(), comment="", version=None, n
         item.lead_unit = lead_unit
         _move(item, by, t, comment=_require_comment(t, comment), now=now,
               data={"lead_unit": lead_unit.name, "co_units": [u.name for u in co_units]})
-        _name_people(item)
+        named.sync_item(item)
     return item
 
 
@@ -607,8 +567,9 @@ def return_report_to_author(report_id, by, *, comment, now=None) -> Report:
 def submit_report(report_id, by, *, version=None, now=None) -> Report:
     """The liaison files a report the unit head approved; a completion report goes to review."""
     with transaction.atomic():
+        version = parse_version(version)
         report, item = _lock_report(report_id)
-        if version is not None and int(version) != item.version:
+        if version is not None and version != item.version:
             raise StaleVersion("该事项已被他人更新，请刷新页面后重试")
         t = _check(by, item, "submit_report", report=report)
         _report_state(report, "submit_report")
@@ -793,6 +754,21 @@ def archive(item_id, by, *, version=None, now=None) -> Item:
 
 # --- attachments ----------------------------------------------------------------------------------
 
+MAX_FILE_NAME = 200  # Attachment.original_name's max_length
+
+
+def _stored_name(name: str) -> str:
+    """The uploaded file's own name without its folders, cut to 200 characters inside the stem
+    so that the extension (what decides its type and how it opens) survives (issue 8, point 5)."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if len(name) <= MAX_FILE_NAME:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        return name[:MAX_FILE_NAME]
+    return stem[:MAX_FILE_NAME - len(ext) - 1] + "." + ext
+
+
 def add_attachment(item_id, by, uploaded, *, report=None, now=None) -> Attachment:
     """Store a file through Django's storage after checking size and type."""
     from .selectors import can_upload
@@ -801,7 +777,7 @@ def add_attachment(item_id, by, uploaded, *, report=None, now=None) -> Attachmen
         item = _lock(item_id)
         if not can_upload(by, item, report=report):
             raise PermissionDenied("您无权为该事项上传附件")
-        name = (getattr(uploaded, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+        name = _stored_name(getattr(uploaded, "name", "") or "")
         ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if ext not in settings.DUBAN_ATTACHMENT_EXTENSIONS:
             raise InvalidInput(f"不支持的文件类型：{ext or '无扩展名'}", "file")

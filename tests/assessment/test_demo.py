@@ -3,7 +3,7 @@
 from duban.accountability.models import Sanction
 from duban.assessment.demo import seed_demo
 from duban.assessment.models import Assessment
-from duban.orgs.demo import create_demo_org
+from duban.demo.seed import create_demo_org
 
 from ..factories import aware
 

@@ -120,7 +120,7 @@ def web(chromium_browser, live_server, django_db_serialized_rollback, request):
 def demo(transactional_db):
     """The demo organisation (江川市): users by username."""
     from duban.deadlines.official import ensure_official_calendar
-    from duban.orgs.demo import create_demo_org
+    from duban.demo.seed import create_demo_org
     from duban.orgs.models import User
 
     # An earlier live-server test flushed every table, the official calendar with it: without it

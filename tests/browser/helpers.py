@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-PASSWORD = "duban-demo-2026"  # every demo person's (duban.orgs.demo.DEMO_PASSWORD)
+PASSWORD = "duban-demo-2026"  # every demo person's (duban.demo.seed.DEMO_PASSWORD)
 
 
 def nav(page: Page, label: str):

@@ -27,7 +27,7 @@ HANDLING = "关于建筑工地扬尘治理的督查事项"
 def items(demo):
     """The demo organisation's items, plus three of 住建局's: one waiting to be accepted, one past
     its deadline, one in hand with a progress report waiting for the unit head."""
-    from duban.orgs.demo import create_demo_items
+    from duban.demo.seed import create_demo_items
 
     org, people = demo
     create_demo_items(org)

@@ -131,6 +131,7 @@ def list_items(request, filters: Query[ItemFilters]):
     qs = selectors.filter_items(
         selectors.items_visible_to(user), status=filters.status, kind=filters.kind, unit=filters.unit,
         leader=filters.leader, overdue=filters.overdue, due_this_week=filters.due_this_week, q=filters.q,
+        year=filters.year, registered_in=filters.registered_in, closed_in=filters.closed_in, unit_role=filters.unit_role,
     )
     bounds = lights.boundaries(user.org_id)
     if filters.light:

@@ -49,6 +49,7 @@ def _filtered(request):
             qs, status=d["status"], kind=d["kind"], unit=d["unit"].id if d["unit"] else None,
             leader=d["leader"].id if d["leader"] else None, overdue=d["overdue"],
             due_this_week=d["due_this_week"], q=d["q"],
+            year=d["year"], registered_in=d["registered_in"], closed_in=d["closed_in"], unit_role=d["unit_role"],
         )
         if d["light"]:
             qs = lights.filter_light(qs, d["light"], bounds)
@@ -200,7 +201,7 @@ def _volume(item, reports):
     """The archive catalogue: every document of the volume, in order (one item, one volume)."""
     entries = [("立项", item.registered_at, f"督查事项交办（{item.number}）")]
     entries += [(r.get_kind_display(), r.submitted_at or r.created_at, f"{r.unit.name}") for r in reports]
-    entries += [("附件", a.uploaded_at, a.original_name) for a in item.attachments.all()]
+    entries += [("附件", a.uploaded_at, a.original_name) for a in selectors.volume_attachments(item, reports)]
     entries += [(u.get_method_display(), u.occurred_at, u.summary[:60]) for u in item.urges.all()]
     entries += [("延期申请", e.created_at, f"{e.get_state_display()}：{e.requested_deadline:%Y-%m-%d}") for e in item.extension_requests.all()]
     entries += [("审核意见", r.at, r.get_decision_display()) for r in item.reviews.all()]
@@ -247,7 +248,7 @@ def _render_item(request, item, bound=None, status=200):
         "reviews": item.reviews.select_related("reviewer"),
         "instructions": item.instructions.select_related("leader"),
         "attachments": [a for a in item.attachments.select_related("uploaded_by") if a.report_id is None],
-        "events": item.events.select_related("actor"),
+        "events": selectors.timeline_for(user, item, reports),
         "assignments": item.assignments.all(),
         "today": timezone.localdate(),
         "explanation_required": explain_first,

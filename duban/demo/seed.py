@@ -14,7 +14,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Organization, Role, Unit, User
+from duban.orgs.models import Organization, Role, Unit, User
 
 DEMO_PASSWORD = "duban-demo-2026"
 
