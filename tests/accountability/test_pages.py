@@ -70,3 +70,10 @@ def test_the_self_examination_item_names_the_sanction_behind_it(world, twice, cl
     assert "问责依据" in page and "2026年第1次通报批评：书面检查" in page
     other = world.item_in("in_progress")
     assert "问责依据" not in client.get(f"/items/{other.id}/").content.decode()
+
+
+def test_the_overview_changes_year_without_script(world, twice, client):
+    """No inline event handler (the Content-Security-Policy forbids them): a 查看 button submits."""
+    client.force_login(world.supervisor)
+    page = client.get("/accountability/?year=2025").content.decode()
+    assert "2025年没有单位受到通报批评" in page and "onchange" not in page and ">查看</button>" in page
