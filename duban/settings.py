@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "duban.urging",
     "duban.notify",
     "duban.ledgers",
+    "duban.documents",
     "duban.web",
     "duban.api",
     "duban.demo",

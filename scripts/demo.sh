@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 ensure_venv requirements.txt
+ensure_pdf_libs
 mkdir -p var
 "$PY" manage.py migrate --noinput
 "$PY" manage.py seed_demo

@@ -16,6 +16,7 @@ FORBIDDEN = {
     "items": {"web", "api", "demo"},
     "urging": {"web", "api", "demo"},
     "ledgers": {"web", "api", "demo"},
+    "documents": {"web", "api", "demo"},
     "web": {"demo"},
     "api": {"demo"},
 }
