@@ -5,6 +5,7 @@ Each checks who may, works in one transaction and raises a domain error with a C
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import logging
 import re
@@ -129,9 +130,6 @@ def issue_rectification_notice(org, by, *, unit, title, body, answer_deadline, k
 
 # --- templates ----------------------------------------------------------------------------------------
 
-_TAG = re.compile(r"({{.*?}}|{%.*?%})", re.S)
-
-
 def check_template(kind: str, data: bytes) -> None:
     """Refuse a template that would not fill: not a .docx, a placeholder that does not parse, or one
     the kind does not know (the message names it)."""
@@ -146,12 +144,15 @@ def check_template(kind: str, data: bytes) -> None:
     except Exception:
         raise InvalidInput("无法读取该文件：请上传 Word 2007 及以上版本的 .docx 模板", "file") from None
     env = Environment()
-    plain = re.sub(r"<[^>]+>", "", xml)
-    for tag in _TAG.findall(plain):
-        if not tag.startswith("{{"):
-            continue  # a block tag parses only with its end tag: the whole template is parsed below
+    plain = html.unescape(re.sub(r"<[^>]+>", "", xml))
+    for start in (m.start() for m in re.finditer(r"{{", plain)):
+        end = plain.find("}}", start + 2)
+        tag = plain[start:end + 2] if end != -1 else plain[start:start + 30]
+        if end == -1 or "{{" in tag[2:]:
+            tag = tag[:tag.find("{{", 2)] if "{{" in tag[2:] else tag
+            raise InvalidInput(f"占位符 {tag.strip()} 没有以 }}}} 结束", "file")
         try:
-            env.parse(tag)
+            env.from_string(tag)
         except TemplateSyntaxError as err:
             raise InvalidInput(f"占位符 {tag} 写法有误（{err.message}）", "file") from None
     try:
