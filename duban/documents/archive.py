@@ -24,7 +24,7 @@ from duban.items.models import ChainHead, Event, Item, Report
 from duban.items.workflow import EVENT_LABELS
 
 from . import forms, render
-from .kinds import FormKind, Retention
+from .kinds import Retention
 from .xlsx import Column, Sheet, build_workbook
 
 
@@ -143,6 +143,7 @@ def build_volume(reader, item: Item, *, retention: str, now=None) -> BuiltVolume
         "org": item.org.name,
         "item": {"id": item.pk, "number": item.number, "title": item.title, "year": item.year},
         "retention": retention,
+        "documents": len(c.forms) + len(c.attachments),
         "sealed_at": now.isoformat(),
         "sealed_by": reader.display_name,
         "chain": {"algorithm": f"sha256/{chain.VERSION}", "head": head_hash, "length": head_len,
@@ -181,7 +182,7 @@ def verify(org=None, item_ids=None) -> tuple[int, list[ItemBreaks]]:
     heads = dict(ChainHead.objects.filter(item__in=qs).values_list("item_id", "hash"))
     lengths = dict(ChainHead.objects.filter(item__in=qs).values_list("item_id", "length"))
     volumes = {v[0]: v[1:] for v in Volume.objects.filter(item__in=qs).values_list("item_id", "chain_head", "chain_length")}
-    broken, checked = [], 0
+    broken = []
     current, evs = None, []
 
     def flush(item_row, events):
@@ -196,7 +197,8 @@ def verify(org=None, item_ids=None) -> tuple[int, list[ItemBreaks]]:
 
     rows = {i: (i, n, t) for i, n, t in qs.values_list("id", "number", "title")}
     checked = len(rows)
-    for e in Event.objects.filter(item_id__in=list(rows)).order_by("item_id", "id").iterator(chunk_size=2000):
+    # A subquery, not a list of ids: PostgreSQL takes at most 65,535 parameters in one statement.
+    for e in Event.objects.filter(item__in=qs.values("pk")).order_by("item_id", "id").iterator(chunk_size=2000):
         if e.item_id != current:
             if current is not None:
                 flush(rows[current], evs)
@@ -205,7 +207,7 @@ def verify(org=None, item_ids=None) -> tuple[int, list[ItemBreaks]]:
     if current is not None:
         flush(rows[current], evs)
     seen = {b.item_id for b in broken}
-    with_events = set(Event.objects.filter(item_id__in=list(rows)).values_list("item_id", flat=True).distinct())
+    with_events = set(Event.objects.filter(item__in=qs.values("pk")).order_by().values_list("item_id", flat=True).distinct())
     for item_id in set(rows) - with_events - seen:
         if heads.get(item_id) or item_id in volumes:
             flush(rows[item_id], [])

@@ -14,7 +14,7 @@ from duban.orgs.models import Role, Unit, User
 
 from . import services
 from .kinds import FormKind
-from .models import DocumentSettings, IssuedDocument, Volume
+from .models import DocumentSettings, IssuedDocument
 
 
 def seed_demo(org, *, now=None) -> dict:
@@ -46,5 +46,3 @@ def seed_demo(org, *, now=None) -> dict:
         made["volumes"] += 1
     return made
 
-
-__all__ = ["seed_demo", "Volume"]

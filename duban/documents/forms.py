@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from duban.items.models import Event, Item, Report, Status
+from duban.items.models import Event, Item, Report
 from duban.items.workflow import EVENT_LABELS
 
 from .docx import Table
@@ -376,5 +376,3 @@ def placeholders(kind: str) -> dict[str, str]:
     """Every name a template of ``kind`` may use, with what it holds."""
     return {**COMMON_PLACEHOLDERS, **KIND_PLACEHOLDERS.get(kind, {})}
 
-
-__all__ = ["Form", "Letterhead", "Status"]

@@ -65,7 +65,15 @@ def available_forms(user, item) -> list[Available]:
         out.append(Available(d.kind, f"{d.get_kind_display()} {d.number}", d.id))
     if item.status == Status.ARCHIVED and may_read_volume(user, item):
         out.append(Available(FormKind.CATALOGUE, "卷内文件目录"))
+        if _volume(item) is not None:
+            out.append(Available(FormKind.NOTE_SHEET, "备考表"))
     return out
+
+
+def _volume(item):
+    from .models import Volume
+
+    return Volume.objects.filter(item=item).select_related("sealed_by").first()
 
 
 def form_for(user, item_id, kind: str, ref=None) -> tuple[forms.Form, object] | None:
@@ -103,4 +111,8 @@ def form_for(user, item_id, kind: str, ref=None) -> tuple[forms.Form, object] | 
         from .archive import volume_contents
 
         form = forms.catalogue(item, lh, volume_contents(user, item).catalogue)
+    elif kind == FormKind.NOTE_SHEET and may_read_volume(user, item) and (v := _volume(item)) is not None:
+        form = forms.note_sheet(item, lh, files=v.manifest.get("documents", 0), events=v.manifest.get("chain", {}).get(
+            "events_in_volume", v.chain_length), chain_head=v.chain_head, retention=v.get_retention_display(),
+            sealed_by=v.sealed_by, sealed_at=v.sealed_at)
     return (form, item) if form else None

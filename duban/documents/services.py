@@ -21,7 +21,7 @@ from duban.items.selectors import get_visible_item, items_visible_to
 from duban.orgs.models import Role, Unit
 
 from . import forms
-from .kinds import NUMBERED, FormKind
+from .kinds import FormKind
 from .models import ArchiveJob, DocumentSeries, DocumentSettings, FormTemplate, IssuedDocument, RetentionRule, Volume
 
 log = logging.getLogger(__name__)

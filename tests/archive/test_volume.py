@@ -121,3 +121,15 @@ def test_archiving_through_the_page_seals_in_the_background(client, world, handl
     assert "下载卷包 ZIP" in page
     zipped = client.get(f"/items/{handled['item'].id}/volume.zip")
     assert zipped.status_code == 200 and b"".join(zipped.streaming_content)[:2] == b"PK"
+
+
+def test_note_sheet_of_the_sealed_volume_reads_its_chain_head(world, handled, sealed):
+    from duban.documents import render, selectors
+    from duban.documents.kinds import FormKind
+
+    handled["item"].refresh_from_db()
+    assert FormKind.NOTE_SHEET in [f.kind for f in selectors.available_forms(world.office_head, handled["item"])]
+    form, item = selectors.form_for(world.office_head, handled["item"].id, FormKind.NOTE_SHEET)
+    text = pdf_text(render.to_pdf(form, item.org)).replace("\n", "")
+    assert sealed.chain_head[:16] in text and f"{sealed.manifest['documents']}件" in text
+    assert selectors.form_for(world.liaison["lead"], handled["item"].id, FormKind.NOTE_SHEET) is None
