@@ -347,8 +347,11 @@ class EventQuerySet(models.QuerySet):
             return objs
         with transaction.atomic():
             ids = sorted({e.item_id for e in objs})
-            list(Item.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
-            heads = {h.item_id: h for h in ChainHead.objects.select_for_update().filter(item_id__in=ids)}
+            heads = {}
+            for i in range(0, len(ids), 5000):  # PostgreSQL takes at most 65,535 parameters a statement
+                chunk = ids[i:i + 5000]
+                list(Item.objects.select_for_update().filter(pk__in=chunk).values_list("pk", flat=True))
+                heads.update({h.item_id: h for h in ChainHead.objects.select_for_update().filter(item_id__in=chunk)})
             state = {i: (heads[i].hash, heads[i].length) if i in heads else ("", 0) for i in ids}
             for e in objs:
                 _stamp(e)
@@ -358,7 +361,7 @@ class EventQuerySet(models.QuerySet):
                 state[e.item_id] = (e.hash, n + 1)
             created = super().bulk_create(objs, *args, **kwargs)
             ChainHead.objects.bulk_create(
-                [ChainHead(item_id=i, hash=h, length=n) for i, (h, n) in state.items() if i not in heads])
+                [ChainHead(item_id=i, hash=h, length=n) for i, (h, n) in state.items() if i not in heads], batch_size=2000)
             for i, head in heads.items():
                 ChainHead.objects.filter(pk=head.pk).update(hash=state[i][0], length=state[i][1])
         return created
