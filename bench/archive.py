@@ -32,7 +32,7 @@ django.setup()
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from duban.deadlines.services import install_presets  # noqa: E402
@@ -79,7 +79,8 @@ def play(org, people, units, n_items: int, year: int):
         svc.approve_proposal(item.id, leader, comment="同意立项。", now=t)
         svc.accept(item.id, liaison, responsible_person="张三", responsible_phone="0931-8000000", now=t)
         item.refresh_from_db()
-        issue_notice(item, "urge_notice", now=t + dt.timedelta(days=1))
+        with transaction.atomic():
+            issue_notice(item, "urge_notice", now=t + dt.timedelta(days=1))
         svc.add_attachment(item.id, sup, SimpleUploadedFile(f"现场照片{i}.jpg", b"\xff\xd8" + os.urandom(40_000)),
                            now=t + dt.timedelta(days=1))
         for kind, body, days in ((Report.Kind.PROGRESS, "已完成阶段性任务，正在推进后续工作。", 2),

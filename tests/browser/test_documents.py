@@ -91,3 +91,13 @@ def test_another_unit_cannot_open_the_form(web, heating):
     response = page.goto(f"/items/{item.id}/forms/handling_card/")
     assert response.status == 404
     web.shot(page, "other-unit-404")
+
+
+def test_office_head_checks_the_chains_from_the_archive_page(web, heating):
+    page = web.login("duchashi_zhuren")
+    page.goto("/archive/")
+    expect(page.get_by_role("heading", name="归档（一事一卷）")).to_be_visible()
+    web.shot(page, "archive-page")
+    page.locator("#verify-archive").click()
+    expect(page.locator("#verify-result")).to_contain_text("全部办理记录与哈希链一致")
+    web.shot(page, "verified")
