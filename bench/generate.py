@@ -47,8 +47,10 @@ from django.db import connection, transaction  # noqa: E402
 from duban.deadlines import services as deadlines  # noqa: E402
 from duban.deadlines.loader import invalidate_calendar  # noqa: E402
 from duban.deadlines.models import CalendarYear, DeadlineRule  # noqa: E402
+from duban.items import chain  # noqa: E402
 from duban.items.models import (  # noqa: E402
     Assignment,
+    ChainHead,
     Event,
     ExtensionRequest,
     Instruction,
@@ -304,6 +306,7 @@ class ItemSim:
         self.status = None
         self.version = 1
         self.events: list[tuple] = []  # rows of EVENT_COLUMNS
+        self.chain_head = ""  # the hash of the last event (duban/items/chain.py), as Event.save keeps it
         self.last_t = created
         self.assign: dict[int, dict] = {}  # unit id -> assignment fields
         self.reports: dict[str, Report] = {}
@@ -323,7 +326,11 @@ class ItemSim:
         self.last_t = t
         if moves:
             self.version += 1
-        self.events.append((self.id, actor.id, action, frm, to, comment, json.dumps(data or {}, ensure_ascii=False), t))
+        prev = self.chain_head
+        self.chain_head = chain.event_hash(item_id=self.id, actor_id=actor.id, action=action, from_status=frm,
+                                           to_status=to, comment=comment, data=data or {}, at=t, prev_hash=prev)
+        self.events.append((self.id, actor.id, action, frm, to, comment, json.dumps(data or {}, ensure_ascii=False), t,
+                            prev, self.chain_head))
         return t
 
     def move(self, t, actor, action, target=None, comment="", data=None):
@@ -608,7 +615,7 @@ NAMED = Item.named_people.through
 TUPLE_COLUMNS = {
     Assignment: ["item", "unit", "role", "state", "responsible_person", "responsible_phone", "accepted_at",
                  "declined_reason"],
-    Event: ["item", "actor", "action", "from_status", "to_status", "comment", "data", "at"],
+    Event: ["item", "actor", "action", "from_status", "to_status", "comment", "data", "at", "prev_hash", "hash"],
     NAMED: ["item", "user"],
 }
 
@@ -1003,6 +1010,8 @@ class Generator:
         buf[Urge].extend(sim.urges)
         buf[Instruction].extend(sim.instructions)
         buf[Event].extend(sim.events)
+        if sim.events:
+            buf[ChainHead].append(ChainHead(item_id=sim.id, hash=sim.chain_head, length=len(sim.events)))
         buf[NAMED].extend((sim.id, u) for u in sorted(sim.named))
         self.stats[sim.status] += 1
         self.stats["events"] += len(sim.events)
@@ -1019,7 +1028,7 @@ class Generator:
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
         with transaction.atomic(), connection.cursor() as cursor:
-            for model in (Item, Assignment, Report, Review, ExtensionRequest, Urge, Instruction, Event, NAMED):
+            for model in (Item, Assignment, Report, Review, ExtensionRequest, Urge, Instruction, Event, ChainHead, NAMED):
                 rows = buf.pop(model, [])
                 copy_rows(cursor, model, rows)
                 counts[model._meta.model_name + "_rows"] += len(rows)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "duban.assessment",
     "duban.proposals",
     "duban.portal",
+    "duban.documents",
     "duban.web",
     "duban.api",
     "duban.demo",

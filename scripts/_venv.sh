@@ -16,3 +16,19 @@ ensure_venv() {
     touch "$stamp"
   fi
 }
+
+# PDFs (WeasyPrint) need HarfBuzz's subsetter and a Chinese font to embed; as root this installs
+# them when missing, else says how.
+ensure_pdf_libs() {
+  local missing=()
+  ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing+=(libharfbuzz-subset0)
+  fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || missing+=(fonts-noto-cjk)
+  for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || missing+=(poppler-utils); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing ${missing[*]} for PDF documents..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "PDF documents need: sudo apt-get install -y ${missing[*]}" >&2
+  fi
+}

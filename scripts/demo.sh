@@ -8,6 +8,7 @@ ensure_venv requirements.txt
 # The demo asks for DEBUG (tracebacks, static files from runserver) and runs on its public demo key;
 # production leaves DUBAN_DEBUG unset, i.e. off, and refuses that key.
 export DUBAN_DEBUG="${DUBAN_DEBUG:-1}"
+ensure_pdf_libs
 mkdir -p var
 "$PY" manage.py migrate --noinput
 "$PY" manage.py seed_demo

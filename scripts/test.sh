@@ -32,6 +32,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# Forms as PDF (WeasyPrint) and their pages as PNG (pdftoppm) in the documents tests.
+ensure_pdf_libs pdftoppm
+
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 status=0
 echo "== SQLite =="

@@ -18,6 +18,7 @@ FORBIDDEN = {
     "ledgers": {"web", "api", "demo"},
     "proposals": {"web", "api", "demo"},
     "portal": {"web", "api", "demo"},
+    "documents": {"web", "api", "demo"},
     "web": {"demo"},
     "api": {"demo"},
 }

@@ -12,7 +12,7 @@ from ninja.renderers import JSONRenderer
 from . import errors
 from .auth import BearerToken
 from .auth import router as auth_router
-from .routers import accountability, assessment, calendar, circulars, dashboard, files, items, org, plans, proposals
+from .routers import accountability, assessment, calendar, circulars, dashboard, documents, files, items, org, plans, proposals
 
 WALKTHROUGH = Path(__file__).with_name("walkthrough.md")
 
@@ -67,3 +67,4 @@ api.add_router("", circulars.router)
 api.add_router("", accountability.router)
 api.add_router("", assessment.router)
 api.add_router("", proposals.router)
+api.add_router("", documents.router)

@@ -6,10 +6,12 @@ helpers.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from duban.orgs.models import Organization, Unit
+
+from . import chain
 
 
 class ItemKind(models.TextChoices):
@@ -350,6 +352,52 @@ class EventQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("事项记录不可删除")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Many events at once (a ledger import) are chained like single ones, in list order."""
+        objs = list(objs)
+        if not objs:
+            return objs
+        with transaction.atomic():
+            ids = sorted({e.item_id for e in objs})
+            heads = {}
+            for i in range(0, len(ids), 5000):  # PostgreSQL takes at most 65,535 parameters a statement
+                chunk = ids[i:i + 5000]
+                list(Item.objects.select_for_update().filter(pk__in=chunk).values_list("pk", flat=True))
+                heads.update({h.item_id: h for h in ChainHead.objects.select_for_update().filter(item_id__in=chunk)})
+            state = {i: (heads[i].hash, heads[i].length) if i in heads else ("", 0) for i in ids}
+            for e in objs:
+                _stamp(e)
+                prev, n = state[e.item_id]
+                e.prev_hash = prev
+                e.hash = chain.hash_of(e, prev)
+                state[e.item_id] = (e.hash, n + 1)
+            created = super().bulk_create(objs, *args, **kwargs)
+            ChainHead.objects.bulk_create(
+                [ChainHead(item_id=i, hash=h, length=n) for i, (h, n) in state.items() if i not in heads], batch_size=2000)
+            for i, head in heads.items():
+                ChainHead.objects.filter(pk=head.pk).update(hash=state[i][0], length=state[i][1])
+        return created
+
+
+def _stamp(event) -> None:
+    """The moment is fixed before hashing, as the database will store it (aware, microseconds)."""
+    if event.at is None:
+        event.at = timezone.now()
+    elif timezone.is_naive(event.at):
+        event.at = timezone.make_aware(event.at)
+
+
+class ChainHead(models.Model):
+    """The last link of an item's event chain and the chain's length: deleting the last event, or
+    every event, shows against it (issue 10, point 5)."""
+
+    item = models.OneToOneField(Item, on_delete=models.CASCADE, primary_key=True, related_name="chain_head")
+    hash = models.CharField(max_length=64)
+    length = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "记录链头"
+
 
 class Event(models.Model):
     """One line of an item's timeline. Never edited or deleted (issue 2, point 11)."""
@@ -362,6 +410,8 @@ class Event(models.Model):
     comment = models.TextField("说明", blank=True)
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    prev_hash = models.CharField("前序哈希", max_length=64, blank=True, editable=False)
+    hash = models.CharField("哈希", max_length=64, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -370,9 +420,21 @@ class Event(models.Model):
         ordering = ["at", "id"]
 
     def save(self, *args, **kwargs):
+        """Appended to the item's chain: the item row is locked, so two events never share a
+        predecessor (services hold that lock already; this covers any other caller)."""
         if self.pk is not None:
             raise PermissionError("事项记录不可修改")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            list(Item.objects.select_for_update().filter(pk=self.item_id).values_list("pk", flat=True))
+            head = ChainHead.objects.select_for_update().filter(item_id=self.item_id).first()
+            _stamp(self)
+            self.prev_hash = head.hash if head else ""
+            self.hash = chain.hash_of(self, self.prev_hash)
+            super().save(*args, **kwargs)
+            if head is None:
+                ChainHead.objects.create(item_id=self.item_id, hash=self.hash, length=1)
+            else:
+                ChainHead.objects.filter(pk=head.pk).update(hash=self.hash, length=models.F("length") + 1)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("事项记录不可删除")

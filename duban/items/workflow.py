@@ -204,7 +204,7 @@ def available_actions(user, item, **context) -> list[Transition]:
 EVENT_LABELS = {
     "create": "草拟", "assign": "交办", "attach": "上传附件", "approve_extension": "同意延期",
     "refuse_extension": "不同意延期", "deadline_recomputed": "时限重算",
-    "auto_urge": "系统催办", "report_missed": "定期报告缺报",
+    "auto_urge": "系统催办", "report_missed": "定期报告缺报", "issue_document": "印发文书",
     **{t.action: t.label for t in TRANSITIONS},
 }
 

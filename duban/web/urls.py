@@ -3,6 +3,7 @@ from django.urls import path
 
 from duban.accounts.views import LoginView
 
+from .views import documents as dv
 from .views import exports
 from .views import items as v
 from .views import ledgers as lv
@@ -26,6 +27,18 @@ urlpatterns = [
     path("reports/<int:report_id>/<str:action>/", v.report_action, name="report_action"),
     path("extensions/<int:request_id>/decide/", v.extension_decide, name="extension_decide"),
     path("files/<str:token>/", v.attachment_download, name="attachment_download"),
+    path("items/<int:item_id>/forms/<str:kind>/", dv.form_document, {"fmt": "print"}, name="form_document"),
+    path("items/<int:item_id>/forms/<str:kind>.<str:fmt>", dv.form_document, name="form_document_file"),
+    path("items/<int:item_id>/volume.zip", dv.volume_download, name="volume_download"),
+    path("items/<int:item_id>/special-report/", dv.special_report, name="special_report"),
+    path("items/<int:item_id>/rectification-notice/", dv.rectification_notice, name="rectification_notice"),
+    path("archive/", dv.archive_index, name="archive_index"),
+    path("archive/year/", dv.archive_year, name="archive_year"),
+    path("archive/jobs/<int:job_id>/", dv.archive_job, name="archive_job"),
+    path("archive/jobs/<int:job_id>/register.xlsx", dv.archive_register, name="archive_register"),
+    path("archive/verify/", dv.archive_verify, name="archive_verify"),
+    path("archive/templates/", dv.template_upload, name="template_upload"),
+    path("archive/templates/<int:template_id>/retire/", dv.template_retire, name="template_retire"),
     path("notices/", notices.notice_list, name="notice_list"),
     path("plans/", lv.plan_list, name="plan_list"),
     path("plans/new/", lv.plan_create, name="plan_create"),

@@ -133,7 +133,7 @@ class MentionIn(In):
     version: CircularVersion | None = None
 
 
-class VersionIn(In):
+class CircularVersionIn(In):
     version: CircularVersion | None = None
 
 
@@ -229,13 +229,13 @@ def remove_mention(request, circular_id: ParamId, mention_id: ParamId):
 
 @router.post("/circulars/{circular_id}/recount", response={200: CircularDetail, **errors(*WRITE)},
              summary="按最新数据重新统计并改写正文")
-def recount(request, circular_id: ParamId, data: VersionIn):
+def recount(request, circular_id: ParamId, data: CircularVersionIn):
     services.recount(_visible(request.auth, circular_id), request.auth, version=data.version)
     return _detail(request.auth, circular_id)
 
 
 @router.post("/circulars/{circular_id}/submit", response={200: CircularDetail, **errors(*WRITE)}, summary="呈领导审批")
-def submit(request, circular_id: ParamId, data: VersionIn):
+def submit(request, circular_id: ParamId, data: CircularVersionIn):
     services.submit(_visible(request.auth, circular_id), request.auth, version=data.version)
     return _detail(request.auth, circular_id)
 
@@ -256,7 +256,7 @@ def return_circular(request, circular_id: ParamId, data: ReturnIn):
 
 
 @router.post("/circulars/{circular_id}/issue", response={200: CircularDetail, **errors(*WRITE)}, summary="编号印发")
-def issue(request, circular_id: ParamId, data: VersionIn):
+def issue(request, circular_id: ParamId, data: CircularVersionIn):
     """取本组织本年度通报期号（连续不跳号），冻结数据，通知各单位联络员和负责人。"""
     services.issue(_visible(request.auth, circular_id), request.auth, version=data.version)
     return _detail(request.auth, circular_id)

@@ -328,9 +328,11 @@ def register_lower(request, item_id: ParamId):
 
 @actions.post("/items/{item_id}/archive", response={200: ActionResult, **errors(*WRITE)}, summary="归档")
 def archive(request, item_id: ParamId, data: VersionIn):
+    from duban.documents.services import archive_item
+
     item = _item(request.auth, item_id)
-    services.archive(item.id, request.auth, version=data.version)
-    return _result(request.auth, item.id, "已归档")
+    archive_item(item.id, request.auth, version=data.version)
+    return _result(request.auth, item.id, "已归档；归档卷在后台立卷")
 
 
 # --- a report's own steps: head's approval, then filing -----------------------------------------

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from duban.deadlines import services as deadlines
+from duban.documents import selectors as documents
+from duban.documents import services as archiving
 from duban.items import selectors, services, workflow
 from duban.items.errors import DomainError
 from duban.items.models import Assignment, ExtensionRequest, ItemKind, Report, Status, Urgency
@@ -260,6 +262,9 @@ def _render_item(request, item, bound=None, status=200):
         "upper": _upper_of(user, item),
         "sent_down": _sent_down(user, item),
         "ledger": ledger_context_of(user, item),
+        "forms": documents.available_forms(user, item),
+        "sealed_volume": getattr(item, "volume", None) if documents.may_read_volume(user, item) else None,
+        "can_issue": user.is_office and user.org_id == item.org_id and item.status != Status.DRAFT,
     }
     return render(request, "web/item_detail.html", ctx, status=status)
 
@@ -302,7 +307,8 @@ def _call(action, user, item, form, request):
     elif action == "instruct":
         services.instruct(item.id, user, text=cd["text"], version=v)
     elif action == "archive":
-        services.archive(item.id, user, version=v)
+        archiving.archive_item(item.id, user, version=v)
+        return "已归档；归档卷正在后台立卷，完成后可在本页下载"
     elif action == "register_lower":
         lower = services.register_lower(item.id, user)
         return "已登记为本级草拟事项：请补充主办单位、分管领导后呈领导审批", lower.id

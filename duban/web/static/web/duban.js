@@ -15,8 +15,23 @@ document.addEventListener("click", function (event) {
     return;
   }
 
+  // <button data-confirm="question">: go on only if the person agrees.
+  var asking = target.closest("[data-confirm]");
+  if (asking && !window.confirm(asking.getAttribute("data-confirm"))) {
+    event.preventDefault();
+    return;
+  }
+
   // <button data-print>: print the page.
   if (target.closest("[data-print]")) {
     window.print();
+  }
+});
+
+// <select data-autosubmit>: a filter that applies as soon as it is chosen.
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target instanceof Element && target.matches("[data-autosubmit]") && target.form) {
+    target.form.submit();
   }
 });
