@@ -5,6 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("duban.api.urls")),
     path("notifications/", include("duban.notify.urls")),
+    path("", include("duban.inspections.urls")),
+    path("", include("duban.surveys.urls")),
     path("", include("duban.web.urls")),
 ]
 
