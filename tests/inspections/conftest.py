@@ -42,3 +42,12 @@ def plan(world):
             leader=w.leader, team_leader=w.supervisor, members=list(members),
             external_members="市纪委监委 王某某" if kind == InspectionKind.JOINT else "", targets=targets))
     return make
+
+
+@pytest.fixture(autouse=True)
+def _run_on_commit(monkeypatch):
+    """Tests run inside one transaction that never commits, so ``on_commit`` callbacks (the
+    thumbnail task) would never run; run them when they are registered, as a commit would."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, using=None, robust=False: fn())
