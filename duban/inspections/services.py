@@ -307,7 +307,7 @@ def decide_finding(finding_id, by, *, outcome, note="", unit=None, deadline=None
                 source_text=f"{insp.get_kind_display()}：{insp.title}",
             )
             item = item_services.create_draft(insp.org, by, fields, now=now)
-            item_services.submit_proposal(item.id, by, comment="督查发现问题，拟下发整改通知书", now=now)
+            item = item_services.submit_proposal(item.id, by, comment="督查发现问题，拟下发整改通知书", now=now)
             finding.rectification_item = item
             finding.unit = unit
         finding.outcome, finding.outcome_note = outcome, note
@@ -457,7 +457,7 @@ def record_recheck(recheck_id, by, *, holding: bool, note, deadline=None, now=No
                 source_text=f"回头看：原事项{old.number}（{old.title}）"[:5000],
             )
             new = item_services.create_draft(old.org, by, fields, now=now)
-            item_services.submit_proposal(new.id, by, comment="回头看发现反弹，拟重新立项", now=now)
+            new = item_services.submit_proposal(new.id, by, comment="回头看发现反弹，拟重新立项", now=now)
             r.state, r.relapse_item = Recheck.State.RELAPSED, new
         r.decided_by, r.decided_at = by, _now(now)
         r.save()
