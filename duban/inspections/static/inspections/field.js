@@ -30,13 +30,14 @@
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var state = { finding: null, uploadUrl: null, doneUrl: null, pending: 0, failed: 0 };
 
-  function store() {
+  function store(quiet) {
     try {
       localStorage.setItem(key, JSON.stringify({
         text: text.value, target: target.value, captured_at: captured.value,
         latitude: lat.value, longitude: lng.value, accuracy_m: acc.value, finding: state.finding,
         upload_url: state.uploadUrl, done_url: state.doneUrl, saved: new Date().toISOString()
       }));
+      if (quiet === true) { return; }
       draftStatus.textContent = "草稿已自动保存在本机（" + new Date().toLocaleTimeString("zh-CN") + "）";
     } catch (e) { draftStatus.textContent = "本机无法保存草稿"; }
   }
@@ -67,7 +68,7 @@
       lng.value = pos.coords.longitude.toFixed(6);
       acc.value = Math.round(pos.coords.accuracy || 0);
       showPlace();
-      store();
+      store(true);
     }, function () {
       geoStatus.textContent = "位置：未获取（未授权或无信号，可不填）";
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
@@ -158,7 +159,7 @@
     if (state.pending > 0) { return; }
     if (state.failed > 0) {
       saveButton.disabled = false;
-      saveButton.textContent = "稍后重试的文件可点“重试”；完成";
+      saveButton.textContent = "完成（放弃未上传的文件）";
       showError("有文件未上传成功：网络恢复后点“重试”");
       return;
     }
@@ -182,7 +183,7 @@
     chosen.forEach(function (f) { upload(f, addRow(f)); });
   }
 
-  form.addEventListener("input", store);
+  form.addEventListener("input", function () { store(); });
   form.addEventListener("change", function (e) {
     if (e.target === photos || e.target === videos) {
       var f = e.target.files[0];
@@ -221,7 +222,7 @@
       state.finding = res.data.finding;
       state.uploadUrl = res.data.upload_url;
       state.doneUrl = res.data.done_url;
-      store();
+      store(true);
       sendFiles();
     }).catch(function () {
       showError("网络中断，未能保存。文字已保存在本机，信号恢复后再点“保存”。");
