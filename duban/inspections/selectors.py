@@ -77,6 +77,15 @@ def is_team_member(user, inspection) -> bool:
     return any(m.user_id == user.id for m in inspection.team.all())
 
 
+def targets_visible_to(user, inspection) -> list[Target]:
+    """The team sees every target; a unit only its own (not which other units were visited)."""
+    targets = list(inspection.targets.all())
+    if sees_whole_org(user, inspection.org_id) or is_team_member(user, inspection):
+        return targets
+    units = acting_for(user).units
+    return [t for t in targets if t.unit_id in units or (t.item_id and t.item.lead_unit_id in units)]
+
+
 def may_record(user, inspection) -> bool:
     """Team members (and the office) record findings until the report goes to the leader."""
     if inspection.status != Inspection.Status.PLANNED:

@@ -293,6 +293,9 @@ def decide_finding(finding_id, by, *, outcome, note="", unit=None, deadline=None
         if outcome not in (Finding.Outcome.RECTIFY, Finding.Outcome.PRAISE, Finding.Outcome.NONE):
             raise InvalidInput("请选择处理方式", "outcome")
         note = _text(note, "处理意见", required=outcome != Finding.Outcome.NONE)
+        if outcome == Finding.Outcome.RECTIFY and insp.is_unannounced and not insp.is_issued:
+            # The notice reaches the unit as an item: it would announce the visit (seed 002 art. 6).
+            raise TransitionNotAllowed("明察暗访的督查报告印发后，才能下发整改通知书")
         if outcome == Finding.Outcome.RECTIFY:
             unit = unit or finding.unit
             if unit is None:

@@ -82,13 +82,16 @@ def inspection_detail(request, inspection_id):
     insp = _get(request, inspection_id)
     office = selectors.is_office(user, insp.org_id)
     findings = list(selectors.findings_visible_to(user, insp))
-    report_photos = list(insp.report_photos.all()) if insp.report_body else []
+    sees_team = selectors.sees_whole_org(user, insp.org_id) or selectors.is_team_member(user, insp)
+    # The 督查报告 covers every unit visited: it is for the office, the team and the leaders; a
+    # unit reads only its own findings (issue 12: a unit never sees another unit's findings).
+    report_photos = list(insp.report_photos.all()) if insp.report_body and sees_team else []
     return render(request, "inspections/inspection_detail.html", {
         "insp": insp, "findings": findings, "is_office": office,
         "may_record": selectors.may_record(user, insp),
         "may_decide_report": insp.status == Inspection.Status.REPORT_PENDING and (
             user.id == insp.leader_id or (user.org_id == insp.org_id and user.role == "principal_leader")),
-        "sees_team": selectors.sees_whole_org(user, insp.org_id) or selectors.is_team_member(user, insp),
+        "sees_team": sees_team, "targets": selectors.targets_visible_to(user, insp),
         "decide_form": forms.DecideFindingForm(insp.org) if office else None,
         "report_form": forms.ReportForm(initial={"body": insp.report_body or services.compose_report(insp)})
         if office and insp.status == Inspection.Status.PLANNED else None,

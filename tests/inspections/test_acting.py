@@ -93,3 +93,19 @@ def test_the_inspection_page_lets_the_office_act_and_the_leader_issue(world, fin
     assert "同意印发" in page
     client.post(f"/inspections/{finding.inspection_id}/report/approve/", {"comment": ""})
     assert Inspection.objects.get().status == Inspection.Status.ISSUED
+
+
+def test_an_unannounced_visit_sends_no_notice_before_its_report_is_issued(world, plan):
+    """The notice would reach the unit as an item and announce the visit (seed 002 art. 6: 明察暗访)."""
+    from duban.inspections.models import InspectionKind
+
+    insp = plan(kind=InspectionKind.UNANNOUNCED)
+    f = services.record_finding(insp.id, world.supervisor, target_id=insp.targets.get().id, text="窗口无人")
+    with pytest.raises(TransitionNotAllowed, match="明察暗访"):
+        services.decide_finding(f.id, world.supervisor, outcome="rectify", note="整改")
+    assert not f.__class__.objects.get(pk=f.pk).rectification_item
+    services.save_report(insp.id, world.supervisor, body="暗访报告")
+    services.submit_report(insp.id, world.supervisor)
+    services.decide_report(insp.id, world.leader, approve=True)
+    f = services.decide_finding(f.id, world.supervisor, outcome="rectify", note="整改")
+    assert f.rectification_item.lead_unit == world.units["lead"]

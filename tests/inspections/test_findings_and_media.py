@@ -127,6 +127,8 @@ def test_a_unit_sees_its_own_findings_and_photos_only_once_the_report_is_issued_
     services.decide_report(insp.id, world.leader, approve=True)
     page = client.get(f"/inspections/{insp.id}/").content.decode()
     assert "本单位问题" in page and "他单位问题" not in page
+    assert world.units["other"].name not in page  # not even which other unit was visited
+    assert 'id="report"' not in page  # the report covers every unit: the office's and leaders'
     assert client.get(f"/media/{m_mine.token}/display/").status_code == 200
     assert client.get(f"/media/{m_mine.token}/original/").status_code == 404  # EXIF stays in the office
     assert client.get(f"/media/{m_theirs.token}/thumb/").status_code == 404
