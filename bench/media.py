@@ -89,7 +89,7 @@ def main():
             whole.append(t1 - t0)
             Media.objects.filter(pk=m.pk).update(is_processed=False)
             t2 = time.perf_counter()
-            services.process_photo(m.id)
+            services.process_media(m.id)
             thumb.append(time.perf_counter() - t2)
             # The request as the phone sends it: multipart parsing, checks, storage (no thumbnail).
             from duban.inspections import tasks

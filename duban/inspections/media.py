@@ -146,3 +146,60 @@ def _jpeg(im: Image.Image, quality: int) -> bytes:
 
 def as_file(data: bytes) -> ContentFile:
     return ContentFile(data)
+
+
+# --- videos -----------------------------------------------------------------------------------
+# MP4, MOV and 3GP are ISO base media files: a tree of boxes. A phone writes the place and the
+# device into metadata boxes (moov/udta with ©xyz, ©mak, ©mod; moov/meta with
+# com.android.manufacturer/model and com.apple.quicktime.location.ISO6709; the same under each
+# trak) and cameras add XMP in a top-level uuid box. The display copy turns each of those into a
+# `free` box of the same size, its payload zeroed: no re-encoding (no ffmpeg on the server), no
+# offsets move, and every player skips `free`.
+
+ISO_BMFF = {"mp4", "mov", "3gp"}
+CONTAINERS = {b"moov", b"trak"}
+METADATA = {b"udta", b"meta", b"uuid"}
+
+
+def _boxes(data, start, end):
+    pos = start
+    while pos + 8 <= end:
+        size = int.from_bytes(data[pos:pos + 4], "big")
+        kind = bytes(data[pos + 4:pos + 8])
+        header = 8
+        if size == 1:
+            if pos + 16 > end:
+                raise ValueError("truncated box")
+            size, header = int.from_bytes(data[pos + 8:pos + 16], "big"), 16
+        elif size == 0:
+            size = end - pos
+        if size < header or pos + size > end:
+            raise ValueError("bad box size")
+        yield pos, size, header, kind
+        pos += size
+
+
+def strip_video_metadata(data: bytes) -> bytes:
+    """A copy of an ISO base media file with its metadata boxes blanked; ValueError if the file is
+    not one (the video is then not shown outside the office)."""
+    out = bytearray(data)
+    seen_moov = False
+
+    def blank(pos, size, header):
+        out[pos + 4:pos + 8] = b"free"
+        out[pos + header:pos + size] = bytes(size - header)
+
+    def walk(start, end, depth):
+        nonlocal seen_moov
+        for pos, size, header, kind in _boxes(out, start, end):
+            if kind == b"moov":
+                seen_moov = True
+            if kind in METADATA and (depth > 0 or kind in (b"meta", b"uuid")):
+                blank(pos, size, header)
+            elif kind in CONTAINERS and depth < 3:
+                walk(pos + header, pos + size, depth + 1)
+
+    walk(0, len(out), 0)
+    if not seen_moov:
+        raise ValueError("no moov box")
+    return bytes(out)

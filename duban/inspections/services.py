@@ -231,7 +231,6 @@ def add_media(by, uploaded, *, finding=None, report=None, recheck=None, captured
             content_type=checked.content_type, size=uploaded.size, uploaded_by=by, uploaded_at=_now(now),
             finding=finding, report=report, item=item, recheck=recheck,
             captured_at=_captured(captured_at, now) if captured_at else None,
-            is_processed=checked.kind == Media.Kind.VIDEO,
         )
         ext = checked.name.rsplit(".", 1)[-1].lower()
         m.original.save(f"original.{ext}", uploaded, save=False)
@@ -243,16 +242,43 @@ def add_media(by, uploaded, *, finding=None, report=None, recheck=None, captured
         except Exception:
             m.original.delete(save=False)
             raise
-        if m.kind == Media.Kind.PHOTO:
-            from .tasks import process_media
+        from .tasks import process_media
 
-            transaction.on_commit(lambda: process_media(m.id))
+        transaction.on_commit(lambda: process_media(m.id))
     return m
 
 
-def process_photo(media_id) -> None:
+def process_media(media_id) -> None:
+    m = Media.objects.filter(pk=media_id).first()
+    if m is None or m.is_processed:
+        return
+    if m.kind == Media.Kind.PHOTO:
+        process_photo(m)
+    else:
+        process_video(m)
+
+
+def process_video(m: Media) -> None:
+    """The display copy of a video: its location and device boxes blanked (media.strip_video_metadata).
+    A WebM file carries no standard location tag and is shown as uploaded."""
+    ext = m.original_name.rsplit(".", 1)[-1].lower()
+    with m.original.open("rb") as f:
+        data = f.read()
+    if ext in photos.ISO_BMFF:
+        try:
+            data = photos.strip_video_metadata(data)
+        except ValueError as exc:
+            Media.objects.filter(pk=m.pk).update(processing_error=f"无法解析视频：{exc}"[:200])
+            return
+    m.display.save(f"display.{ext}", photos.as_file(data), save=False)
+    m.is_processed = True
+    m.save(update_fields=["display", "is_processed"])
+
+
+def process_photo(m) -> None:
     """Make the display copy and the thumbnail, and keep the EXIF facts for the office."""
-    m = Media.objects.filter(pk=media_id, kind=Media.Kind.PHOTO).first()
+    if not isinstance(m, Media):
+        m = Media.objects.filter(pk=m, kind=Media.Kind.PHOTO).first()
     if m is None or m.is_processed:
         return
     try:

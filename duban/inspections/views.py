@@ -225,12 +225,14 @@ def media_file(request, token, variant):
     if found is None:
         raise Http404
     m, originals = found
-    if m.kind == Media.Kind.VIDEO:
-        f, ctype, name = m.original, m.content_type, m.original_name
-    elif variant == "original":
+    if variant == "original":
         if not originals:
             raise Http404
         f, ctype, name = m.original, m.content_type, m.original_name
+    elif m.kind == Media.Kind.VIDEO:
+        if variant != "display" or not m.is_processed or not m.display:
+            raise Http404
+        f, ctype, name = m.display, m.content_type, m.original_name
     else:
         f = m.thumbnail if variant == "thumb" else m.display
         if not m.is_processed or not f:

@@ -84,10 +84,44 @@ def test_html_and_svg_are_refused_even_when_named_as_a_photo(world, finding, nam
     assert not Media.objects.exists()
 
 
-def test_a_short_video_is_stored_as_is(world, finding):
-    m = services.add_media(world.supervisor, SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftypmp42" + b"0" * 100),
+def box(kind: bytes, payload: bytes) -> bytes:
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+def phone_mp4() -> bytes:
+    """An MP4 laid out as an Android phone writes one: place in moov/udta/©xyz, maker and model
+    in moov/meta, and a track with its own udta."""
+    udta = box(b"udta", box(b"\xa9xyz", b"\x00\x12\x15\xc7+36.0610+103.8340/"))
+    meta = box(b"meta", b"\x00" * 4 + box(b"keys", b"com.android.manufacturer HUAWEI com.android.model P60"))
+    trak = box(b"trak", box(b"tkhd", b"\x00" * 84) + box(b"udta", box(b"name", b"VID_20260601")))
+    moov = box(b"moov", box(b"mvhd", b"\x00" * 100) + udta + meta + trak)
+    return box(b"ftyp", b"mp42\x00\x00\x00\x00mp42isom") + moov + box(b"mdat", b"\x01" * 64)
+
+
+def test_a_short_video_is_shown_outside_the_office_without_its_place_and_device(world, finding, client):
+    """Location and device metadata never leave the office (issue 12), for videos too."""
+    data = phone_mp4()
+    m = services.add_media(world.supervisor, SimpleUploadedFile("clip.mp4", data), finding=finding)
+    m.refresh_from_db()
+    assert m.kind == "video" and m.content_type == "video/mp4" and m.is_processed
+    with m.display.open("rb") as f:
+        shown = f.read()
+    assert len(shown) == len(data) and shown[:8] == data[:8]
+    for secret in (b"+36.0610", b"HUAWEI", b"VID_2026"):
+        assert secret in data and secret not in shown
+    assert shown.endswith(b"\x01" * 64)  # the picture itself is untouched
+    client.force_login(world.supervisor)
+    r = client.get(f"/media/{m.token}/display/")
+    assert r["Content-Type"] == "video/mp4" and r["Content-Disposition"].startswith("inline;")
+
+
+def test_a_file_named_mp4_that_is_not_one_is_never_shown_outside_the_office(world, finding, client):
+    m = services.add_media(world.supervisor, SimpleUploadedFile("clip.mp4", b"<html><script>x</script>"),
                            finding=finding)
-    assert m.kind == "video" and m.content_type == "video/mp4"
+    m.refresh_from_db()
+    assert not m.is_processed and "无法解析视频" in m.processing_error
+    client.force_login(world.supervisor)
+    assert client.get(f"/media/{m.token}/display/").status_code == 404
 
 
 def test_no_finding_after_the_report_went_to_the_leader(world, finding):
