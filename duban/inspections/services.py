@@ -423,16 +423,20 @@ def months_before(when: dt.datetime, months: int) -> dt.datetime:
 CLOSED = (Status.CLOSED, Status.ARCHIVED)
 
 
-def propose_rechecks(org, *, by=None, now=None, rng: random.Random | None = None) -> list[Recheck]:
+def propose_rechecks(org, *, by=None, now=None, rng: random.Random | None = None, kinds=None) -> list[Recheck]:
     """Proposals by the organisation's rules (seed 000 art. 5: 回头看): every closed item of a kind
-    some months after closing, or a random N % of a kind's closed items never re-checked."""
+    some months after closing, or a random N % of a kind's closed items never re-checked.
+    ``kinds`` limits the rules run (the weekly job runs only ``after_close``)."""
     if by is not None:
         _require_office(by, org.id, "生成回头看建议")
     now = _now(now)
     rng = rng or random.SystemRandom()
     made = []
     with transaction.atomic():
-        for rule in RecheckRule.objects.filter(org=org, is_active=True).order_by("id"):
+        rules = RecheckRule.objects.filter(org=org, is_active=True).order_by("id")
+        if kinds is not None:
+            rules = rules.filter(kind__in=kinds)
+        for rule in rules:
             candidates = (Item.objects.filter(org=org, kind=rule.item_kind, status__in=CLOSED,
                                               closed_at__lte=months_before(now, rule.months))
                           .exclude(rechecks__isnull=False).order_by("id").values_list("id", flat=True))

@@ -83,3 +83,14 @@ def test_the_recheck_page_is_the_offices_and_adds_by_number(world, client):
     r.refresh_from_db()
     assert r.state == Recheck.State.RELAPSED and r.media.count() == 1
     assert "反弹" in client.get("/rechecks/?state=relapsed").content.decode()
+
+
+def test_the_weekly_job_proposes_only_by_the_after_close_rules(world):
+    from duban.inspections.tasks import propose_due_rechecks
+
+    RecheckRule.objects.create(org=world.org, kind="after_close", item_kind=ItemKind.RECTIFICATION, months=6)
+    RecheckRule.objects.create(org=world.org, kind="sample", item_kind=ItemKind.MEETING_DECISION, months=0, percent=100)
+    due = closed(world, closed_at=timezone.now() - dt.timedelta(days=400))
+    closed(world, kind=ItemKind.MEETING_DECISION)
+    propose_due_rechecks.call_local()
+    assert [r.item for r in Recheck.objects.all()] == [due]
