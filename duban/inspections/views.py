@@ -36,9 +36,11 @@ def _error(request, e: DomainError, fallback):
 @login_required
 def inspection_list(request):
     user = request.user
-    rows = selectors.inspections_visible_to(user)[:200]
+    rows = list(selectors.inspections_visible_to(user)[:200])
+    to_approve = [i for i in rows if i.status == Inspection.Status.REPORT_PENDING and (
+        i.leader_id == user.id or (i.org_id == user.org_id and user.role == "principal_leader"))]
     return render(request, "inspections/inspection_list.html", {
-        "rows": rows, "is_office": selectors.is_office(user, user.org_id),
+        "rows": rows, "is_office": selectors.is_office(user, user.org_id), "to_approve": to_approve,
     })
 
 
@@ -108,6 +110,8 @@ def finding_record(request, inspection_id):
     user = request.user
     insp = _get(request, inspection_id)
     if not selectors.may_record(user, insp):
+        if _wants_json(request):
+            return JsonResponse({"detail": "只有督查组成员可以在督查报告报送前记录问题", "field": None}, status=403)
         messages.error(request, "只有督查组成员可以在督查报告报送前记录问题")
         return redirect("inspection_detail", insp.id)
     form = forms.FindingForm(insp, request.POST or None)

@@ -89,6 +89,7 @@ def test_the_inspection_page_lets_the_office_act_and_the_leader_issue(world, fin
     assert r.status_code == 302
     client.post(f"/inspections/{finding.inspection_id}/report/submit/", {"body": "督查报告正文"})
     client.force_login(world.leader)
+    assert "待我审批的督查报告" in client.get("/inspections/").content.decode()
     page = client.get(f"/inspections/{finding.inspection_id}/").content.decode()
     assert "同意印发" in page
     client.post(f"/inspections/{finding.inspection_id}/report/approve/", {"comment": ""})
