@@ -152,5 +152,7 @@ def survey_answer(request, token):
              f"c_{sub.id}", request.POST.get(f"c_{sub.id}", "")) for sub in subjects]
     response = render(request, "surveys/answer.html", {
         "s": s, "rows": rows, "ratings": Rating.choices, "error": error})
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: never send it to another site. (Not "no-referrer": the browser
+    # would then send "Origin: null" with the form, and Django's CSRF check rightly refuses it.)
+    response["Referrer-Policy"] = "same-origin"
     return response

@@ -87,3 +87,69 @@ def test_a_finding_on_a_phone_keeps_typed_text_uploads_with_progress_and_retries
     expect(page.get_by_label("发现情况")).to_have_value("")
     web.shot(page, "new-finding-empty")
     assert not web.blocked
+
+
+def test_a_liaison_proves_a_site_cleaned_up_with_a_photo_on_the_item_page(web, demo):
+    """Reports from units accept photos the same way, shown in the item page's gallery (issue 12,
+    point 6); the office sees them once the report is filed."""
+    from duban.items import services as svc
+    from duban.items.models import ItemKind, Report, Urgency
+
+    org, people = demo
+    sup, liu, lly, head = (people[u] for u in ("duchayuan", "fushizhang_liu", "zjj_lly", "zjj_fzr"))
+    zjj = Unit.objects.get(org=org, short_name="住建局")
+    item = svc.create_draft(org, sup, svc.DraftFields(
+        title="关于建设路建筑垃圾清运的督查事项", content="三日内清运完毕并报送现场照片。", kind=ItemKind.INSTRUCTION,
+        urgency=Urgency.NORMAL, lead_unit=zjj, co_units=[], responsible_leader=liu))
+    svc.submit_proposal(item.id, sup)
+    svc.approve_proposal(item.id, liu)
+    svc.accept(item.id, lly, responsible_person="罗明")
+    report = svc.draft_report(item.id, lly, kind=Report.Kind.PROGRESS, body="建筑垃圾已全部清运。")
+
+    page = web.login("zjj_lly", viewport=PHONE)
+    page.goto(f"/items/{item.id}/")
+    gallery = page.locator("#gallery")
+    gallery.locator("input[type=file]").set_input_files(
+        [{"name": "cleaned.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}])
+    gallery.get_by_role("button", name="为进展报告上传").click()
+    expect(page.get_by_role("alert").filter(has_text="已上传1个照片或视频")).to_be_visible()
+    expect(page.locator("#gallery img")).to_have_count(1)
+    web.shot(page, "liaison-gallery")
+
+    svc.send_report_to_head(report.id, lly)
+    svc.approve_report(report.id, head)
+    svc.submit_report(report.id, lly)
+    office = web.login("duchayuan")
+    office.goto(f"/items/{item.id}/")
+    img = office.locator("#gallery img")
+    expect(img).to_have_count(1)
+    assert office.evaluate("(el) => el.naturalWidth", img.element_handle()) > 0  # the thumbnail really loads
+    web.shot(office, "office-gallery")
+    assert not web.blocked
+
+
+def test_a_deputy_answers_a_survey_on_a_phone_once_without_an_account(web, demo):
+    from duban.surveys import services as surveys
+
+    org, people = demo
+    zjj = Unit.objects.get(org=org, short_name="住建局")
+    s = surveys.create_survey(org, people["duchayuan"], title="部门服务满意度测评", units=[zjj],
+                              questions=["工作落实情况", "服务态度"])
+    surveys.open_survey(s.id, people["duchayuan"])
+    (link,) = surveys.make_links(s.id, people["duchayuan"], audience="deputy", count=1)
+    page = web.page(PHONE)
+    page.goto(f"/s/{link.token}/")
+    expect(page.get_by_role("heading", name="部门服务满意度测评")).to_be_visible()
+    expect(page.locator("nav")).to_have_count(0)
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_role("alert")).to_contain_text("请对每一项作出评价")
+    radios = page.get_by_role("radio", name="满意", exact=True)
+    for i in range(radios.count()):
+        radios.nth(i).check()
+    page.get_by_label("意见建议（选填）").fill("窗口服务有改进。")
+    web.shot(page, "survey-filled")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#survey-message")).to_have_text("提交成功，感谢参与")
+    page.goto(f"/s/{link.token}/")
+    expect(page.locator("#survey-message")).to_have_text("该链接已提交，感谢参与")
+    web.shot(page, "survey-used")

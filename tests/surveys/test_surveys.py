@@ -113,3 +113,9 @@ def test_a_survey_needs_questions_and_subjects(world):
         services.create_survey(world.org, world.supervisor, title="x", units=[world.units["lead"]], questions=[])
     with pytest.raises(InvalidInput, match="单位或事项"):
         services.create_survey(world.org, world.supervisor, title="x", questions=["q"])
+
+
+def test_the_answer_page_never_sends_its_token_to_another_site(world, survey, client):
+    (link,) = services.make_links(survey.id, world.supervisor, audience="public", count=1)
+    r = client.get(f"/s/{link.token}/")
+    assert r["Referrer-Policy"] == "same-origin" and "no-cache" in r["Cache-Control"]
