@@ -7,6 +7,7 @@ urlpatterns = [
     path("inspections/new/", v.inspection_create, name="inspection_create"),
     path("inspections/<int:inspection_id>/", v.inspection_detail, name="inspection_detail"),
     path("inspections/<int:inspection_id>/record/", v.finding_record, name="finding_record"),
+    path("inspections/<int:inspection_id>/report.docx", v.inspection_report_docx, name="inspection_report_docx"),
     path("inspections/<int:inspection_id>/report/<str:action>/", v.inspection_report, name="inspection_report"),
     path("findings/<int:finding_id>/media/", v.finding_media, name="finding_media"),
     path("findings/<int:finding_id>/decide/", v.finding_decide, name="finding_decide"),

@@ -213,6 +213,22 @@ def inspection_report(request, inspection_id, action):
     return redirect(back)
 
 
+@login_required
+def inspection_report_docx(request, inspection_id):
+    """The 督查报告 as .docx, for those who may read it (the office, the team, the leaders)."""
+    from django.http import HttpResponse
+
+    from .report_docx import inspection_report_docx as build
+
+    user = request.user
+    insp = _get(request, inspection_id)
+    if not (selectors.sees_whole_org(user, insp.org_id) or selectors.is_team_member(user, insp)) or not insp.report_body:
+        raise Http404
+    response = HttpResponse(build(insp), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename=\"inspection-{insp.id}.docx\"; filename*=UTF-8''{quote(insp.title + '督查报告.docx')}"
+    return response
+
+
 # --- media ------------------------------------------------------------------------------------
 
 VARIANTS = ("thumb", "display", "original")

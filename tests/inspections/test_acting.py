@@ -110,3 +110,23 @@ def test_an_unannounced_visit_sends_no_notice_before_its_report_is_issued(world,
     services.decide_report(insp.id, world.leader, approve=True)
     f = services.decide_finding(f.id, world.supervisor, outcome="rectify", note="整改")
     assert f.rectification_item.lead_unit == world.units["lead"]
+
+
+def test_the_issued_report_downloads_as_word_with_its_photos_for_the_office_only(world, finding, client):
+    import io
+
+    from docx import Document
+
+    m = services.add_media(world.supervisor, jpeg(), finding=finding)
+    insp = finding.inspection
+    services.save_report(insp.id, world.supervisor, body=services.compose_report(insp), photo_tokens=[m.token])
+    services.submit_report(insp.id, world.supervisor)
+    services.decide_report(insp.id, world.leader, approve=True)
+    client.force_login(world.leader)
+    r = client.get(f"/inspections/{insp.id}/report.docx")
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "城区内涝点整治实地督查督查报告" in text and "排水口堵塞" in text and "照片1" in text
+    assert len(doc.inline_shapes) == 1
+    client.force_login(world.liaison["lead"])
+    assert client.get(f"/inspections/{insp.id}/report.docx").status_code == 404
