@@ -123,7 +123,8 @@ def test_a_liaison_proves_a_site_cleaned_up_with_a_photo_on_the_item_page(web, d
     office.goto(f"/items/{item.id}/")
     img = office.locator("#gallery img")
     expect(img).to_have_count(1)
-    assert office.evaluate("(el) => el.naturalWidth", img.element_handle()) > 0  # the thumbnail really loads
+    img.scroll_into_view_if_needed()  # thumbnails load lazily
+    office.wait_for_function("(el) => el.complete && el.naturalWidth > 0", arg=img.element_handle())
     web.shot(office, "office-gallery")
     assert not web.blocked
 
