@@ -25,6 +25,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.settings")
 os.environ.setdefault("DUBAN_DEBUG", "0")
 os.environ.setdefault("DUBAN_SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
 os.environ["DUBAN_ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+# The test client speaks plain HTTP: without this every request would be redirected to HTTPS.
+os.environ.setdefault("DUBAN_HTTPS", "0")
 
 import django  # noqa: E402
 

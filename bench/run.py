@@ -30,6 +30,8 @@ os.environ.setdefault("DUBAN_DEBUG", "0")
 os.environ.setdefault("DUBAN_SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)  # required with DEBUG off
 # The test client calls itself "testserver".
 os.environ["DUBAN_ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+# The test client speaks plain HTTP: without this every request would be redirected to HTTPS.
+os.environ.setdefault("DUBAN_HTTPS", "0")
 
 import django  # noqa: E402
 
@@ -115,7 +117,7 @@ class Bench:
         rich_arch, n_arch = self.rich_item(user, False)
         small, n_small = self.rich_item(user, True, fewest=True)
         pages = [
-            ("工作台 /", "/"),
+            ("工作台 /worklist/", "/worklist/"),  # "/" is the dashboard for leaders: bench/dashboard.py
             ("事项列表（全部）", "/items/"),
             ("事项列表 status=open", "/items/?" + urlencode({"status": "open"})),
             ("搜索 2字 q=督办", "/items/?" + urlencode({"q": "督办"})),
@@ -176,7 +178,7 @@ class Bench:
                 flag = "" if med < TARGET_MS else "  ← over target"
                 print(f"  {label:<28} median {med:7.1f} ms  p95 {p95:7.1f} ms  min {min(times):7.1f} ms  {len(queries):3d} queries "
                       f"(SQL {sql_ms:6.1f} ms, slowest {slowest[0]:6.1f} ms)  {size // 1024} KB{flag}", flush=True)
-                if self.explain and (url.startswith("/items/?") or url in ("/", "/items/")):
+                if self.explain and (url.startswith("/items/?") or url in ("/worklist/", "/items/")):
                     self.explain_slowest(role_label, user, index, label, queries)
             # An item page's queries must not grow with the item's record (reports, events, urges):
             # compare the statements of the richest and the smallest open item the user can see.

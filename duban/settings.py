@@ -13,14 +13,14 @@ VAR_DIR = Path(os.environ.get("DUBAN_VAR_DIR", BASE_DIR / "var"))
 
 DEMO_SECRET_KEY = "demo-only-insecure-key-change-me"
 SECRET_KEY = os.environ.get("DUBAN_SECRET_KEY", DEMO_SECRET_KEY)
-DEBUG = os.environ.get("DUBAN_DEBUG", "1") == "1"
+# DEBUG is on only when asked for (scripts/demo.sh and the tests ask): a forgotten variable must
+# not show tracebacks and settings to the intranet (issue 8, point 5).
+DEBUG = os.environ.get("DUBAN_DEBUG", "0") == "1"
 if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("DUBAN_DEBUG=0 needs DUBAN_SECRET_KEY: the demo key is public")
-if not DEBUG:
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("DUBAN_HTTPS", "1") == "1"
-    SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_HTTPONLY = True
 ALLOWED_HOSTS = [h for h in os.environ.get("DUBAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "duban.urging",
     "duban.notify",
     "duban.ledgers",
+    "duban.dashboard",
+    "duban.circulars",
+    "duban.accountability",
+    "duban.assessment",
     "duban.inspections",
     "duban.surveys",
     "duban.web",
@@ -117,7 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "worklist"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
@@ -165,6 +169,10 @@ elif DUBAN_QUEUE == "postgres":
     HUEY |= {"huey_class": "huey.PostgresHuey", "dsn": os.environ.get("DUBAN_QUEUE_DSN", os.environ.get("DATABASE_URL", ""))}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "queue.sqlite3")}
+if DUBAN_QUEUE not in ("redis", "postgres") or not os.environ.get("DATABASE_URL"):
+    # The SQLite queue and database open files in var/ as soon as Django starts (the queue at
+    # import): a fresh clone's first `manage.py migrate` failed with "unable to open database file".
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 LOGGING = {
     "version": 1,
@@ -173,6 +181,54 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# ---------------------------------------------------------------------------------------------
+# Headers and defaults (issue 8, point 5; docs/architecture.md "Security" › "Headers and defaults").
+# ---------------------------------------------------------------------------------------------
+# HTTPS: with DEBUG off it is assumed (DUBAN_HTTPS=1 by default): cookies only over HTTPS, every
+# plain-HTTP request redirected, and browsers told to come back over HTTPS only (HSTS). A
+# plain-HTTP intranet sets DUBAN_HTTPS=0 and gets none of these.
+DUBAN_HTTPS = not DEBUG and os.environ.get("DUBAN_HTTPS", "1") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = DUBAN_HTTPS
+if DUBAN_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DUBAN_HSTS_SECONDS", 365 * 24 * 3600))
+    # Sibling hosts under the organisation's domain and the browsers' preload list are not this
+    # application's to decide: both are off unless asked for, and check --deploy is told so.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DUBAN_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("DUBAN_HSTS_PRELOAD", "0") == "1"
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
+# Behind a web server that ends TLS (README, "Production"), the request reaches Django over plain
+# HTTP; the web server says the original scheme in X-Forwarded-Proto. Trusted only when told a
+# proxy is in front (the same variable tells django-axes where the client's address is).
+if os.environ.get("DUBAN_PROXY_COUNT"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts and styles come from this site only; no inline
+# script or event handler exists in the templates (tests/security/test_headers.py scans them).
+# htmx 2 injects one <style> for its indicators unless told not to: templates/web/base.html sets
+# htmx.config.includeIndicatorStyles=false in a <meta name="htmx-config"> and static/web/app.css
+# carries the two rules, so style-src needs no 'unsafe-inline' for htmx.
+# Inline style="" attributes (Bootstrap-styled templates use a few) remain allowed through
+# 'unsafe-inline' in style-src-attr only: they cannot run script.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 # Photos and videos (issue 12): what may be uploaded, per kind, and how large. Each limit can be
 # set by environment variable (bytes). Nothing else (no HTML, no SVG) is accepted at all.
 DUBAN_MEDIA_LIMITS = {

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 ensure_venv requirements.txt
+# The demo asks for DEBUG (tracebacks, static files from runserver) and runs on its public demo key;
+# production leaves DUBAN_DEBUG unset, i.e. off, and refuses that key.
+export DUBAN_DEBUG="${DUBAN_DEBUG:-1}"
 mkdir -p var
 "$PY" manage.py migrate --noinput
 "$PY" manage.py seed_demo

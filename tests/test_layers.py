@@ -15,7 +15,7 @@ FIELD = {"inspections", "surveys"}  # issue 12: above items and ledgers, with pa
 FORBIDDEN = {
     "orgs": {"deadlines", "items", "urging", "notify", "ledgers", "web", "api", "demo"} | FIELD,
     "deadlines": {"items", "urging", "notify", "ledgers", "web", "api", "demo"} | FIELD,
-    "items": {"web", "api", "demo"} | FIELD,
+    "items": {"ledgers", "web", "api", "demo"} | FIELD,
     "urging": {"web", "api", "demo"} | FIELD,
     "ledgers": {"web", "api", "demo"} | FIELD,
     "inspections": {"api", "demo", "surveys"},

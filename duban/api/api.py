@@ -12,7 +12,7 @@ from ninja.renderers import JSONRenderer
 from . import errors
 from .auth import BearerToken
 from .auth import router as auth_router
-from .routers import calendar, files, items, org, plans
+from .routers import accountability, assessment, calendar, circulars, dashboard, files, items, org, plans
 
 WALKTHROUGH = Path(__file__).with_name("walkthrough.md")
 
@@ -62,3 +62,7 @@ api.add_router("", items.reports)
 api.add_router("", calendar.router)
 api.add_router("", files.router)
 api.add_router("", plans.router)
+api.add_router("", dashboard.router)
+api.add_router("", circulars.router)
+api.add_router("", accountability.router)
+api.add_router("", assessment.router)

@@ -204,7 +204,8 @@ def item_detail(user, item: Item) -> dict:
         "instructions": [
             {
                 "id": i.id, "leader": person_ref(i.leader), "text": i.text, "outcome": i.outcome,
-                "outcome_label": i.get_outcome_display(), "at": i.at,
+                "outcome_label": i.get_outcome_display(), "satisfaction": i.satisfaction,
+                "satisfaction_label": i.get_satisfaction_display(), "at": i.at,
             }
             for i in item.instructions.select_related("leader")
         ],

@@ -12,7 +12,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from duban.deadlines.calendar import MAX_DAYS
-from duban.items.models import ItemKind, Report, Status, Urge, Urgency
+from duban.items.models import ItemKind, Report, Satisfaction, Status, Urge, Urgency
 from duban.items.services import EARLIEST, LATEST
 
 # --- types -------------------------------------------------------------------------------------
@@ -229,6 +229,14 @@ class InstructionIn(In):
     version: Version | None = None
 
 
+class CloseIn(In):
+    text: Text(5000) = Field("", description="批示内容")
+    satisfaction: _choices(["", *Satisfaction.values]) = Field(
+        "", description="满意度评价（000 第四条第6项）：satisfied 满意 / basically_satisfied 基本满意 / "
+                        "dissatisfied 不满意；空为不评价")
+    version: Version | None = None
+
+
 class InstructionRequiredIn(In):
     text: Text(5000) = Field(description="批示内容（必填）")
     version: Version | None = None
@@ -241,9 +249,11 @@ class VersionIn(In):
 class ItemFilters(Schema):
     """The list's filters, as on the page."""
 
-    status: _choices(["open", *Status.values]) | None = Field(None, description="状态；open 为全部未办结")
+    status: _choices(["open", "done", *Status.values]) | None = Field(
+        None, description="状态；open 为全部未办结，done 为已办结（含已归档）")
     kind: KindChoice | None = None
     unit: ParamId | None = Field(None, description="承办单位 id")
+    unit_role: _choices(["lead", "co"]) | None = Field(None, description="与 unit 同用：lead 只看该单位主办的，co 只看协办的")
     leader: ParamId | None = Field(None, description="分管领导 id")
     overdue: bool = Field(False, description="只看已超期")
     due_this_week: bool = Field(False, description="只看本周到期")
@@ -251,6 +261,11 @@ class ItemFilters(Schema):
         None, description="预警：red 超期、yellow 临期、green 正常、stalled 停滞、missing 定期报告缺报")
     q: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul),
                  Field(json_schema_extra={"pattern": NO_NUL})] | None = Field(None, description="标题或编号（最多 100 字）")
+    year: int | None = Field(None, ge=2000, le=2099, description="立项年度（编号的年度）")
+    registered_in: Annotated[str, Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")] | None = Field(
+        None, description="交办（立项）月份，YYYY-MM")
+    closed_in: Annotated[str, Field(pattern=r"^20\d\d(-(0[1-9]|1[0-2]))?$")] | None = Field(
+        None, description="办结的年度或月份，YYYY 或 YYYY-MM")
     page: ParamId = Field(1, le=100000, description="页码，每页 50 条")
 
 
@@ -425,6 +440,8 @@ class InstructionOut(Schema):
     text: str
     outcome: str
     outcome_label: str
+    satisfaction: str
+    satisfaction_label: str
     at: dt.datetime
 
 

@@ -292,6 +292,14 @@ class Urge(models.Model):
         ordering = ["occurred_at", "id"]
 
 
+class Satisfaction(models.TextChoices):
+    """The leader's rating of the work when closing an item (000 art. 4(6): 满意度评价)."""
+
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
 class Instruction(models.Model):
     """A leader's instruction (批示) on an item reported to them."""
 
@@ -303,6 +311,10 @@ class Instruction(models.Model):
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField("批示内容", max_length=5000)
     outcome = models.CharField("结果", max_length=20, choices=Outcome.choices)
+    satisfaction = models.CharField(
+        "满意度", max_length=20, choices=Satisfaction.choices, blank=True, default="",
+        help_text="领导同意办结时对办理结果的评价（可不评）；计入考核",
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -16,6 +16,7 @@ from duban.orgs.acting import acting_for
 from duban.orgs.models import Role
 
 from . import workflow
+from .counting import DONE_STATUSES, overdue_q, rate, rollup_items
 from .models import OPEN_STATUSES, Assignment, Attachment, Event, ExtensionRequest, Item, Report, Status
 
 UNREGISTERED = (Status.DRAFT, Status.PENDING_APPROVAL)
@@ -88,23 +89,49 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=6)
 
 
+def month_range(period: str) -> tuple[dt.datetime, dt.datetime]:
+    """The local instants bounding "YYYY" or "YYYY-MM" (a year or a month), end excluded."""
+    year, _, month = period.partition("-")
+    y, m = int(year), int(month or 1)
+    start = dt.datetime(y, m, 1)
+    end = dt.datetime(y + 1, 1, 1) if not month else dt.datetime(y + (m == 12), m % 12 + 1, 1)
+    return timezone.make_aware(start), timezone.make_aware(end)
+
+
 def filter_items(qs: QuerySet[Item], *, status=None, kind=None, unit=None, leader=None, overdue=False,
-                 due_this_week=False, q=None, today=None) -> QuerySet[Item]:
-    """The item list's filters; `q` searches titles and numbers by Chinese substring."""
+                 due_this_week=False, q=None, today=None, year=None, registered_in=None,
+                 closed_in=None, unit_role=None) -> QuerySet[Item]:
+    """The item list's filters; `q` searches titles and numbers by Chinese substring. `year` is the
+    year of registration (the number's year); `registered_in` a month "YYYY-MM" and `closed_in` a
+    year or month of closing (the dashboard's bars link here with them); `unit_role` narrows `unit`
+    to the items it leads ("lead") or co-handles ("co")."""
     today = today or timezone.localdate()
+    if year:
+        qs = qs.filter(year=year)
+    if registered_in:
+        start, end = month_range(registered_in)
+        qs = qs.filter(year=start.year, registered_at__gte=start, registered_at__lt=end)
+    if closed_in:
+        start, end = month_range(closed_in)
+        qs = qs.filter(status__in=DONE_STATUSES, closed_at__gte=start, closed_at__lt=end)
     if status:
         if status == "open":
             qs = qs.filter(status__in=OPEN_STATUSES)
+        elif status == "done":
+            qs = qs.filter(status__in=DONE_STATUSES)
         else:
             qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
-    if unit:
-        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit)))
+    if unit and unit_role == "lead":
+        qs = qs.filter(lead_unit_id=unit)
+    elif unit:
+        role = {"role": Assignment.Role.CO} if unit_role == "co" else {}
+        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit, **role)))
     if leader:
         qs = qs.filter(responsible_leader_id=leader)
     if overdue:
-        qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+        qs = qs.filter(overdue_q(today))
     if due_this_week:
         start, end = week_bounds(today)
         qs = qs.filter(status__in=OPEN_STATUSES, deadline__gte=max(start, today), deadline__lte=end)
@@ -171,7 +198,7 @@ def worklist(user, *, now=None) -> list[tuple[str, str, QuerySet[Item]]]:
         buckets["to_accept"] = visible.filter(
             Q(status=Status.ASSIGNED, lead_unit_id__in=units) | Q(mine(role=Assignment.Role.CO, state=Assignment.State.PENDING))
         ).exclude(status__in=[Status.CLOSED, Status.ARCHIVED])
-        buckets["explanation"] = visible.filter(status__in=OPEN_STATUSES, deadline__lt=today).exclude(
+        buckets["explanation"] = visible.filter(overdue_q(today)).exclude(
             Exists(Report.objects.filter(
                 item=OuterRef("pk"), unit_id__in=units, kind=Report.Kind.EXPLANATION,
                 state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED], submitted_at__date__gt=OuterRef("deadline"),
@@ -285,8 +312,6 @@ class LowerProgress:
 
     @property
     def rate(self) -> Decimal:
-        from duban.ledgers.selectors import rate
-
         return rate(self.done, self.total)
 
 
@@ -297,15 +322,13 @@ def may_see_sent_down(user, item) -> bool:
 
 def sent_down_progress(item) -> list[LowerProgress]:
     """Per lower organisation that registered ``item``: its item, plus the leaves of its
-    decomposition if it decomposed it (``ledgers.selectors.rollup_items``), counted by status in
+    decomposition if it decomposed it (``counting.rollup_items``), counted by status in
     one aggregate query for all of them (一级抓一级: the upper level sees the progress of what it
     sent down, rolled up, and nothing else; seed 001 arts. 3, 5)."""
     return _progress_of(list(item.lower_items.select_related("org").order_by("org__name", "id")))
 
 
 def _progress_of(lowers: list[Item]) -> list[LowerProgress]:
-    from duban.ledgers.selectors import DONE_STATUSES, rollup_items
-
     if not lowers:
         return []
     parts = [

@@ -34,6 +34,7 @@ from .models import (
     Report,
     ReportCycle,
     Review,
+    Satisfaction,
     Status,
     Urge,
     Urgency,
@@ -70,6 +71,10 @@ def _text(value, label, *, required=True, max_length=MAX_TEXT) -> str:
     value = (value or "").strip() if isinstance(value, str) or value is None else None
     if value is None:
         raise InvalidInput(f"{label}格式不正确", field)
+    if "\x00" in value:
+        # PostgreSQL cannot store NUL in text; pages that read a field without a Django form
+        # (report edit, the head's comment, one-click urge) reach here, as the API's Text type refuses it.
+        raise InvalidInput(f"{label}不能包含空字符（\\u0000）", field)
     if required and not value:
         raise InvalidInput(f"请填写{label}", field)
     if len(value) > max_length:
@@ -99,13 +104,27 @@ def record(item: Item, actor, action: str, *, from_status="", to_status="", comm
     )
 
 
+def parse_version(version) -> int | None:
+    """The item version a form or client acted on, as a whole number; None means "do not check".
+
+    Every page and API call that passes ``version`` comes through here, so ``abc``, an empty
+    field, ``1.5`` or 5,000 digits is a 400 with a Chinese message, never a 500."""
+    if version is None or isinstance(version, int) and not isinstance(version, bool):
+        return version
+    text = str(version).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise InvalidInput("版本号无效：请刷新页面后重试", "version")
+    return int(text)
+
+
 def _lock(item_id, version=None) -> Item:
     """Fetch the item for update; refuse if the form the user acted on is stale."""
+    version = parse_version(version)
     try:
         item = Item.objects.select_for_update().get(pk=item_id)
-    except (Item.DoesNotExist, ValueError, TypeError):
+    except (Item.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("事项不存在") from None
-    if version is not None and int(version) != item.version:
+    if version is not None and version != item.version:
         raise StaleVersion("该事项已被他人更新，请刷新页面后重试")
     return item
 
@@ -369,9 +388,20 @@ def _my_assignment(item, user) -> Assignment:
     return item.assignments.select_related("unit").get(unit_id__in=acting_for(user).liaison)
 
 
+def _refuse_if_already_answered(item, by, action):
+    """A co-unit whose assignment was signed or sent back while this liaison waited for the lock
+    lost a race: 409 like every other race, not the 403 the declaration would give (issue 8, point 5)."""
+    if not action.endswith("_as_co"):
+        return
+    a = workflow._assignment(by, item, Assignment.Role.CO)
+    if a is not None and a.state != Assignment.State.PENDING and workflow.state_allows(item, workflow.BY_ACTION[action]):
+        raise TransitionNotAllowed(f"本单位已{a.get_state_display().removeprefix('已')}该事项，请刷新页面")
+
+
 def _sign_for(action, item_id, by, responsible_person, responsible_phone, version, now) -> Item:
     with transaction.atomic():
         item = _lock(item_id, version)
+        _refuse_if_already_answered(item, by, action)
         t = _check(by, item, action)
         a = _my_assignment(item, by)
         a.responsible_person = _text(responsible_person, "责任人", max_length=50)
@@ -396,6 +426,7 @@ def accept_as_co(item_id, by, *, responsible_person, responsible_phone="", versi
 def _send_back(action, item_id, by, comment, version, now) -> Item:
     with transaction.atomic():
         item = _lock(item_id, version)
+        _refuse_if_already_answered(item, by, action)
         t = _check(by, item, action)
         comment = _require_comment(t, comment)
         a = _my_assignment(item, by)
@@ -536,8 +567,9 @@ def return_report_to_author(report_id, by, *, comment, now=None) -> Report:
 def submit_report(report_id, by, *, version=None, now=None) -> Report:
     """The liaison files a report the unit head approved; a completion report goes to review."""
     with transaction.atomic():
+        version = parse_version(version)
         report, item = _lock_report(report_id)
-        if version is not None and int(version) != item.version:
+        if version is not None and version != item.version:
             raise StaleVersion("该事项已被他人更新，请刷新页面后重试")
         t = _check(by, item, "submit_report", report=report)
         _report_state(report, "submit_report")
@@ -681,14 +713,20 @@ def review(item_id, by, *, accept: bool, criteria: dict, comment="", version=Non
     return rev
 
 
-def close(item_id, by, *, text="", version=None, now=None) -> Item:
+def close(item_id, by, *, text="", satisfaction="", version=None, now=None) -> Item:
+    """The leader closes the item (001 art. 7(8)) and may rate the work 满意 / 基本满意 / 不满意
+    (000 art. 4(6): 满意度评价), which the assessment counts."""
     with transaction.atomic():
         item = _lock(item_id, version)
         t = _check(by, item, "close")
         text = _text(text, "批示内容", required=False, max_length=5000) or "同意办结。"
-        Instruction.objects.create(item=item, leader=by, text=text, outcome=Instruction.Outcome.CLOSE, at=_now(now))
+        satisfaction = satisfaction or ""
+        if satisfaction not in ("", *Satisfaction.values):
+            raise InvalidInput("请选择满意、基本满意或不满意", "satisfaction")
+        Instruction.objects.create(item=item, leader=by, text=text, outcome=Instruction.Outcome.CLOSE,
+                                   satisfaction=satisfaction, at=_now(now))
         item.closed_at = _now(now)
-        _move(item, by, t, comment=text, now=now)
+        _move(item, by, t, comment=text, now=now, data={"satisfaction": satisfaction} if satisfaction else None)
     return item
 
 
@@ -716,6 +754,21 @@ def archive(item_id, by, *, version=None, now=None) -> Item:
 
 # --- attachments ----------------------------------------------------------------------------------
 
+MAX_FILE_NAME = 200  # Attachment.original_name's max_length
+
+
+def _stored_name(name: str) -> str:
+    """The uploaded file's own name without its folders, cut to 200 characters inside the stem
+    so that the extension (what decides its type and how it opens) survives (issue 8, point 5)."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if len(name) <= MAX_FILE_NAME:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        return name[:MAX_FILE_NAME]
+    return stem[:MAX_FILE_NAME - len(ext) - 1] + "." + ext
+
+
 def add_attachment(item_id, by, uploaded, *, report=None, now=None) -> Attachment:
     """Store a file through Django's storage after checking size and type."""
     from .selectors import can_upload
@@ -724,7 +777,7 @@ def add_attachment(item_id, by, uploaded, *, report=None, now=None) -> Attachmen
         item = _lock(item_id)
         if not can_upload(by, item, report=report):
             raise PermissionDenied("您无权为该事项上传附件")
-        name = (getattr(uploaded, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+        name = _stored_name(getattr(uploaded, "name", "") or "")
         ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if ext not in settings.DUBAN_ATTACHMENT_EXTENSIONS:
             raise InvalidInput(f"不支持的文件类型：{ext or '无扩展名'}", "file")

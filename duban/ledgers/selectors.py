@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from duban.items.models import OPEN_STATUSES, Item, Status
+from duban.items.counting import (  # noqa: F401  (end_of_day, rate, rollup_items: kept importable from here)
+    DONE_STATUSES, OPEN_STATUSES, done_q, end_of_day, overdue_q, rate, rollup_items,
+)
+from duban.items.models import Item, Status
 from duban.items.selectors import items_visible_to
 from duban.orgs.models import Role
 
 from .models import Plan, PlanNode
 
-DONE_STATUSES = (Status.CLOSED, Status.ARCHIVED)
 PLAN_READERS = (Role.SUPERVISOR, Role.OFFICE_HEAD, Role.ADMIN, Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER)
 
 
@@ -46,30 +48,6 @@ def leaf_items(plan: Plan, node: PlanNode | None = None) -> QuerySet[Item]:
     return qs
 
 
-def rollup_items(item: Item) -> QuerySet[Item]:
-    """The leaves of every plan that decomposes ``item`` (e.g. an item received from the upper level)."""
-    return Item.objects.filter(plan_node__plan__source_item=item)
-
-
-def end_of_day(day: dt.date):
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-
-
-def done_q(as_of: dt.date | None = None) -> Q:
-    """A leaf is done (已整改) when its item is closed, by the end of ``as_of`` if given."""
-    q = Q(status__in=DONE_STATUSES)
-    if as_of is not None:
-        q &= Q(closed_at__lt=end_of_day(as_of))
-    return q
-
-
-def rate(done: int, total: int) -> Decimal:
-    """Completion rate in per cent, two decimals, rounded half up: 170/193 → 88.08 (seed 003)."""
-    if not total:
-        return Decimal("0.00")
-    return (Decimal(done) * 100 / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 @dataclass
 class Rollup:
     total: int = 0
@@ -95,7 +73,7 @@ def rollup(items: QuerySet[Item], *, as_of: dt.date | None = None, today: dt.dat
     rows = items.order_by().values("status").annotate(
         n=Count("id"),
         done=Count("id", filter=done_q(as_of)),
-        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+        overdue=Count("id", filter=overdue_q(today)),
     )
     r = Rollup()
     for row in rows:
@@ -111,7 +89,7 @@ def plan_figures(plans, *, today: dt.date | None = None) -> dict[int, Rollup]:
     today = today or timezone.localdate()
     rows = Item.objects.filter(plan_node__plan__in=plans).order_by().values("plan_node__plan_id", "status").annotate(
         n=Count("id"), done=Count("id", filter=done_q()),
-        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+        overdue=Count("id", filter=overdue_q(today)),
     )
     figures = {p.id: Rollup() for p in plans}
     for row in rows:
@@ -217,7 +195,7 @@ def problem_rows(plan: Plan, filters: LedgerFilters | None = None, *, as_of=None
     leaves = leaf_items(plan)
     counts = leaves.order_by().values("plan_node__parent_id").annotate(
         n=Count("id"), done=Count("id", filter=done_q(as_of)),
-        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+        overdue=Count("id", filter=overdue_q(today)),
     )
     for c in counts:
         r = rows.get(c["plan_node__parent_id"])

@@ -13,12 +13,26 @@ from .ladder import recipients, send
 from .models import Recipient
 
 MAX_BATCH = 200
+MAX_ID = 2**63 - 1  # a BIGINT primary key; beyond it SQLite raises OverflowError
+
+
+def _item_ids(values) -> list[int]:
+    """The ticked item ids, each a whole number a primary key can hold, else one Chinese refusal."""
+    ids = []
+    for value in values:
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
+            raise InvalidInput("所选事项无效，请刷新页面后重新勾选", "items")
+        ids.append(int(text))
+    return list(dict.fromkeys(ids))[:MAX_BATCH]
 
 
 def urge_many(item_ids, by, *, message="", now=None) -> tuple[int, list[str]]:
     """One-click urge (一键催办): a reminder on every selected item the user may urge. Each item is
     its own transaction, so one refused item does not undo the others; returns (sent, refusals)."""
-    ids = list(dict.fromkeys(int(i) for i in item_ids))[:MAX_BATCH]
+    ids = _item_ids(item_ids)
+    if "\x00" in (message or ""):
+        raise InvalidInput("催办内容不能包含空字符（\\u0000）", "message")
     if not ids:
         raise InvalidInput("请先勾选要催办的事项", "items")
     visible = {i.id: i for i in items_visible_to(by).filter(pk__in=ids).only("id", "title", "number")}

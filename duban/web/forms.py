@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from duban.items.models import ItemKind, Report, ReportCycle, Status, Urge, Urgency
+from duban.items.models import ItemKind, Report, ReportCycle, Satisfaction, Status, Urge, Urgency
 from duban.items.services import REVIEW_CRITERIA
 from duban.orgs.models import LEADER_ROLES, Unit, User
 from duban.urging import lights
@@ -15,7 +15,7 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             w = field.widget
-            if isinstance(w, forms.CheckboxInput):
+            if isinstance(w, (forms.CheckboxInput, forms.RadioSelect)):
                 w.attrs.setdefault("class", "form-check-input")
             elif isinstance(w, (forms.Select, forms.SelectMultiple)):
                 w.attrs.setdefault("class", "form-select")
@@ -38,6 +38,34 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# The years the API accepts too (duban/api/schemas.py, ApiDate): beyond them working-day
+# arithmetic and date formatting overflow (9999-12-31 + 1 day), which used to be a 500.
+MIN_YEAR, MAX_YEAR = 2000, 2099
+YEAR_RANGE_MESSAGE = f"日期应在 {MIN_YEAR}—{MAX_YEAR} 年之间"
+
+
+class DateField(forms.DateField):
+    """A date field whose value lies within 2000—2099, or a Chinese message."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(YEAR_RANGE_MESSAGE, code="year_range")
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time within 2000—2099, or a Chinese message."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(YEAR_RANGE_MESSAGE, code="year_range")
+
+
 class ItemDraftForm(Form):
     title = forms.CharField(label="标题", max_length=200)
     kind = forms.ChoiceField(label="类别", choices=ItemKind.choices)
@@ -50,7 +78,7 @@ class ItemDraftForm(Form):
         widget=forms.SelectMultiple(attrs={"size": 6}), help_text="可多选（按住 Ctrl 或 Command）",
     )
     responsible_leader = forms.ModelChoiceField(label="分管领导", queryset=User.objects.none())
-    deadline = forms.DateField(label="办理时限", required=False, widget=DateInput(),
+    deadline = DateField(label="办理时限", required=False, widget=DateInput(),
                                help_text="留空则按本组织的时限规则自动计算")
     deadline_override_reason = forms.CharField(label="调整时限理由", required=False, max_length=500,
                                                help_text="办理时限与规则建议不同时必填")
@@ -119,14 +147,14 @@ class ReportForm(Form):
 
 
 class ExtensionRequestForm(Form):
-    until = forms.DateField(label="申请延至", widget=DateInput())
+    until = DateField(label="申请延至", widget=DateInput())
     reason = forms.CharField(label="延期理由", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
     progress = forms.CharField(label="目前进展", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtensionDecisionForm(Form):
     decision = forms.ChoiceField(label="审批结果", choices=[("approve", "同意延期"), ("refuse", "不同意")])
-    new_deadline = forms.DateField(label="批准时限", required=False, widget=DateInput(), help_text="留空则按申请日期")
+    new_deadline = DateField(label="批准时限", required=False, widget=DateInput(), help_text="留空则按申请日期")
     comment = forms.CharField(label="审批意见", required=False, max_length=1000)
 
 
@@ -134,7 +162,7 @@ class UrgeForm(Form):
     method = forms.ChoiceField(label="方式", choices=Urge.Method.choices)
     unit = forms.ModelChoiceField(label="催办单位", queryset=Unit.objects.none(), required=False)
     contact_person = forms.CharField(label="对方联系人", max_length=50, required=False)
-    occurred_at = forms.DateTimeField(label="时间", required=False,
+    occurred_at = DateTimeField(label="时间", required=False,
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                       help_text="留空为现在")
     summary = forms.CharField(label="催办内容与答复", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -156,6 +184,15 @@ class InstructionForm(Form):
     text = forms.CharField(label="批示内容", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CloseForm(InstructionForm):
+    """同意办结, with the leader's optional rating of the work (000 art. 4(6))."""
+
+    satisfaction = forms.ChoiceField(
+        label="满意度评价", required=False, choices=[("", "不评价")] + list(Satisfaction.choices),
+        widget=forms.RadioSelect,
+    )
+
+
 class AttachmentForm(Form):
     files = MultipleFileField(label="附件")
 
@@ -164,9 +201,18 @@ class ItemFilterForm(Form):
     q = forms.CharField(label="搜索", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "标题或编号"}))
     status = forms.ChoiceField(label="状态", required=False,
-                               choices=[("", "全部状态"), ("open", "未办结")] + list(Status.choices))
+                               choices=[("", "全部状态"), ("open", "未办结"), ("done", "已办结（含归档）")] + list(Status.choices))
+    year = forms.IntegerField(label="立项年度", required=False, min_value=2000, max_value=2099,
+                              widget=forms.NumberInput(attrs={"placeholder": "立项年度"}))
+    # Set by the dashboard's links (a month's bar); shown on the list as a removable note.
+    registered_in = forms.RegexField(label="交办月份", required=False, regex=r"^20\d\d-(0[1-9]|1[0-2])$",
+                                     widget=forms.HiddenInput, error_messages={"invalid": "月份应为 YYYY-MM"})
+    closed_in = forms.RegexField(label="办结时间", required=False, regex=r"^20\d\d(-(0[1-9]|1[0-2]))?$",
+                                 widget=forms.HiddenInput, error_messages={"invalid": "办结时间应为 YYYY 或 YYYY-MM"})
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别")] + list(ItemKind.choices))
     unit = forms.ModelChoiceField(label="单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位")
+    unit_role = forms.ChoiceField(label="承办角色", required=False,
+                                  choices=[("", "主办或协办"), ("lead", "主办"), ("co", "协办")])
     leader = forms.ModelChoiceField(label="分管领导", required=False, queryset=User.objects.none(), empty_label="全部领导")
     light = forms.ChoiceField(label="预警", required=False, choices=[("", "全部预警")] + lights.CHOICES)
     sort = forms.ChoiceField(label="排序", required=False,

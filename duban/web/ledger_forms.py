@@ -10,7 +10,7 @@ from duban.ledgers.models import DeadlineClass, Plan, PlanNode
 from duban.ledgers.selectors import STATE_CHOICES
 from duban.orgs.models import LEADER_ROLES, User
 
-from .forms import DateInput, Form, units_of
+from .forms import DateField, DateInput, Form, units_of
 
 
 class PlanForm(Form):
@@ -18,7 +18,7 @@ class PlanForm(Form):
                             widget=forms.TextInput(attrs={"placeholder": "如：关于省委第八巡视组反馈意见的整改落实方案"}))
     kind = forms.ChoiceField(label="类型", choices=Plan.Kind.choices, initial=Plan.Kind.RECTIFICATION)
     item_kind = forms.ChoiceField(label="措施的事项类别", choices=ItemKind.choices, initial=ItemKind.RECTIFICATION)
-    start_date = forms.DateField(label="起始日期", widget=DateInput(), help_text="整改时限（1个月内、3个月内……）从此日起算")
+    start_date = DateField(label="起始日期", widget=DateInput(), help_text="整改时限（1个月内、3个月内……）从此日起算")
     source_text = forms.CharField(label="来源与依据", required=False, max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：省委第八巡视组反馈意见（2026年11月16日）"}))
 
@@ -75,7 +75,7 @@ class MeasureForm(Form):
                                               widget=forms.SelectMultiple(attrs={"size": 4}))
     responsible_leader = forms.ModelChoiceField(label="牵头领导", queryset=User.objects.none())
     deadline_class = forms.ChoiceField(label="整改时限", required=False, choices=[("", "—")] + list(DeadlineClass.choices))
-    deadline = forms.DateField(label="完成时限", required=False, widget=DateInput(),
+    deadline = DateField(label="完成时限", required=False, widget=DateInput(),
                                help_text="留空则按整改时限从方案起始日推算")
 
     def __init__(self, plan, *args, **kwargs):
@@ -87,4 +87,4 @@ class MeasureForm(Form):
 
 
 class ReportDateForm(Form):
-    as_of = forms.DateField(label="截至日期", required=False, widget=DateInput())
+    as_of = DateField(label="截至日期", required=False, widget=DateInput())

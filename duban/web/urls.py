@@ -9,7 +9,7 @@ from .views import notices
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", v.worklist, name="worklist"),
+    path("worklist/", v.worklist, name="worklist"),
     path("items/", v.item_list, name="item_list"),
     path("items/export.csv", v.item_export, name="item_export"),
     path("items/export.xlsx", exports.item_export_xlsx, name="item_export_xlsx"),

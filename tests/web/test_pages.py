@@ -23,7 +23,7 @@ def test_login_page_and_wrong_password(client, world):
     r = client.post(reverse("login"), {"username": world.supervisor.username, "password": "wrong"})
     assert "用户名或密码不正确" in html(r)
     r = client.post(reverse("login"), {"username": world.supervisor.username, "password": "pw-12345"})
-    assert r.status_code == 302 and r.headers["Location"] == reverse("worklist")
+    assert r.status_code == 302 and r.headers["Location"] == reverse("home")
 
 
 def test_pages_need_login(client, world):

@@ -23,13 +23,13 @@ from ..errors import NOT_FOUND, READ, WRITE, errors
 from ..schemas import (
     AcceptIn,
     ActionResult,
+    CloseIn,
     CommentIn,
     ExtensionDecisionIn,
     ExtensionIn,
     ExtensionRequestOut,
     HeadCommentIn,
     HeadReturnIn,
-    InstructionIn,
     InstructionRequiredIn,
     ItemDetail,
     ItemFields,
@@ -131,6 +131,7 @@ def list_items(request, filters: Query[ItemFilters]):
     qs = selectors.filter_items(
         selectors.items_visible_to(user), status=filters.status, kind=filters.kind, unit=filters.unit,
         leader=filters.leader, overdue=filters.overdue, due_this_week=filters.due_this_week, q=filters.q,
+        year=filters.year, registered_in=filters.registered_in, closed_in=filters.closed_in, unit_role=filters.unit_role,
     )
     bounds = lights.boundaries(user.org_id)
     if filters.light:
@@ -301,9 +302,9 @@ def review(request, item_id: ParamId, data: ReviewIn):
 
 
 @actions.post("/items/{item_id}/close", response={200: ActionResult, **errors(*WRITE)}, summary="同意办结")
-def close(request, item_id: ParamId, data: InstructionIn):
+def close(request, item_id: ParamId, data: CloseIn):
     item = _item(request.auth, item_id)
-    services.close(item.id, request.auth, text=data.text, version=data.version)
+    services.close(item.id, request.auth, text=data.text, satisfaction=data.satisfaction, version=data.version)
     return _result(request.auth, item.id, "已办结")
 
 

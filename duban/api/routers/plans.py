@@ -104,7 +104,7 @@ class TallyOut(Schema):
     open_problem_numbers: list[int]
 
 
-class ReportOut(Schema):
+class PlanReportOut(Schema):
     as_of: dt.date
     summary: str = Field(description="通报表述，如“截至……整体整改率88.08%。”")
     total: TallyOut
@@ -232,7 +232,7 @@ def list_measures(request, plan_id: ParamId, filters: Query[MeasureFilters]):
             "pages": max(1, math.ceil(count / PAGE_SIZE)), "results": results}
 
 
-@router.get("/plans/{plan_id}/report", response={200: ReportOut, **errors(*READ)}, summary="整改进展（任一日期）")
+@router.get("/plans/{plan_id}/report", response={200: PlanReportOut, **errors(*READ)}, summary="整改进展（任一日期）")
 def plan_report(request, plan_id: ParamId, query: Query[ReportQuery]):
     plan = _plan(request.auth, plan_id)
     r = report.progress_report(plan, query.as_of)

@@ -49,6 +49,7 @@ def _filtered(request):
             qs, status=d["status"], kind=d["kind"], unit=d["unit"].id if d["unit"] else None,
             leader=d["leader"].id if d["leader"] else None, overdue=d["overdue"],
             due_this_week=d["due_this_week"], q=d["q"],
+            year=d["year"], registered_in=d["registered_in"], closed_in=d["closed_in"], unit_role=d["unit_role"],
         )
         if d["light"]:
             qs = lights.filter_light(qs, d["light"], bounds)
@@ -172,7 +173,7 @@ def _action_forms(user, item, actions, bound=None, explain_first=False):
         "request_extension": lambda: forms.ExtensionRequestForm(),
         "log_urge": lambda: forms.UrgeForm(item),
         "accept_report": lambda: forms.ReviewForm(),
-        "close": lambda: forms.InstructionForm(),
+        "close": lambda: forms.CloseForm(),
         "instruct": lambda: forms.InstructionForm(),
         "archive": lambda: forms.Form(),
         "register_lower": lambda: forms.Form(),
@@ -296,8 +297,10 @@ def _call(action, user, item, form, request):
     elif action in ("accept_report", "return_for_rework"):
         criteria = {k: cd[k] for k in services.REVIEW_CRITERIA}
         services.review(item.id, user, accept=action == "accept_report", criteria=criteria, comment=cd["comment"], version=v)
-    elif action in ("close", "instruct"):
-        getattr(services, action)(item.id, user, text=cd["text"], version=v)
+    elif action == "close":
+        services.close(item.id, user, text=cd["text"], satisfaction=cd["satisfaction"], version=v)
+    elif action == "instruct":
+        services.instruct(item.id, user, text=cd["text"], version=v)
     elif action == "archive":
         services.archive(item.id, user, version=v)
     elif action == "register_lower":
@@ -311,7 +314,7 @@ FORM_FOR_ACTION = {
     "accept": forms.AcceptForm, "accept_as_co": forms.AcceptForm, "decline": forms.ReasonForm,
     "decline_as_co": forms.ReasonForm, "request_extension": forms.ExtensionRequestForm,
     "accept_report": forms.ReviewForm, "return_for_rework": forms.ReviewForm,
-    "close": forms.InstructionForm, "instruct": forms.InstructionForm, "archive": forms.Form,
+    "close": forms.CloseForm, "instruct": forms.InstructionForm, "archive": forms.Form,
     "draft_report": forms.ReportForm, "register_lower": forms.Form,
 }
 

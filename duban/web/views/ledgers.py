@@ -197,6 +197,10 @@ def plan_report(request, plan_id, fmt="html"):
     plan = _plan(request, plan_id)
     as_of = timezone.localdate()
     form = forms.ReportDateForm(request.GET or None, initial={"as_of": as_of})
+    if form.is_bound and not form.is_valid():
+        # A date that does not parse or lies beyond 2099: the page says why, no file is made.
+        r = report.progress_report(plan, as_of)
+        return render(request, "web/plan_report.html", {"plan": plan, "r": r, "form": form, "query": ""}, status=400)
     if form.is_valid() and form.cleaned_data["as_of"]:
         as_of = form.cleaned_data["as_of"]
     r = report.progress_report(plan, as_of)
