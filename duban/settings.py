@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "duban.proposals",
     "duban.portal",
     "duban.documents",
+    "duban.inspections",
+    "duban.surveys",
     "duban.web",
     "duban.api",
     "duban.demo",
@@ -312,3 +314,39 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# Photos and videos (issue 12): what may be uploaded, per kind, and how large. Each limit can be
+# set by environment variable (bytes). Nothing else (no HTML, no SVG) is accepted at all.
+DUBAN_MEDIA_LIMITS = {
+    "photo": {
+        "max_bytes": int(os.environ.get("DUBAN_MEDIA_PHOTO_MAX_BYTES", 20 * 1024 * 1024)),
+        "extensions": {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"},
+    },
+    "video": {
+        "max_bytes": int(os.environ.get("DUBAN_MEDIA_VIDEO_MAX_BYTES", 100 * 1024 * 1024)),
+        "extensions": {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "3gp": "video/3gpp"},
+    },
+}
+DUBAN_MEDIA_DISPLAY_PX = 2048  # the longer side of the copy shown outside the office
+DUBAN_MEDIA_THUMB_PX = 320
+
+# Media and attachments go through Django's storage API: local files under MEDIA_ROOT by default.
+# With DUBAN_S3_BUCKET set, django-storages stores them in any S3-compatible object store
+# (docs/architecture.md, "Evidence from the field"); files are still served only through views
+# that check permissions, never from a public bucket URL.
+if os.environ.get("DUBAN_S3_BUCKET"):
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["DUBAN_S3_BUCKET"],
+                "endpoint_url": os.environ.get("DUBAN_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("DUBAN_S3_REGION") or None,
+                "access_key": os.environ.get("DUBAN_S3_ACCESS_KEY") or None,
+                "secret_key": os.environ.get("DUBAN_S3_SECRET_KEY") or None,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

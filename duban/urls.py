@@ -11,6 +11,8 @@ urlpatterns = [
     path("circulars/", include("duban.circulars.urls")),
     path("", include("duban.accountability.urls")),
     path("", include("duban.assessment.urls")),
+    path("", include("duban.inspections.urls")),
+    path("", include("duban.surveys.urls")),
     path("", include("duban.web.urls")),
 ]
 

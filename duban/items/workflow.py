@@ -205,6 +205,7 @@ EVENT_LABELS = {
     "create": "草拟", "assign": "交办", "attach": "上传附件", "approve_extension": "同意延期",
     "refuse_extension": "不同意延期", "deadline_recomputed": "时限重算",
     "auto_urge": "系统催办", "report_missed": "定期报告缺报", "issue_document": "印发文书",
+    "attach_media": "上传照片或视频", "recheck": "回头看",  # written by duban/inspections (issue 12)
     **{t.action: t.label for t in TRANSITIONS},
 }
 
