@@ -156,7 +156,7 @@ def dashboard(user, *, year: int | None = None, now: dt.datetime | None = None, 
     )
     totals, total_urls, light_bars, by_unit = _totals(visible, year, today, bounds, grid, closings)
     d = Dashboard(
-        year=year, today=today, years=list(range(today.year, max(MIN_YEAR, today.year - 5) - 1, -1)),
+        year=year, today=today, years=sorted({year, *range(max(MIN_YEAR, today.year - 5), today.year + 1)}, reverse=True),
         totals=totals, total_urls=total_urls, lights=light_bars,
         overdue_units=[], overdue_unit_count=0,
         kinds=_by_kind(grid, year),
@@ -189,8 +189,8 @@ def _group(rows, key) -> dict:
 
 def _totals(visible, year, today, b, grid, closings):
     """The year's totals (from the grid and the closings), and the open items by lead unit with
-    their lights: one grouped scan of the open items ((org, status, deadline) index) gives the
-    lights, the overdue total and the overdue units."""
+    their lights: one grouped read of the open items (through the status index) gives the lights,
+    the overdue total and the overdue units."""
     lit = Q(status__in=lights.LIGHT_STATUSES, deadline__isnull=False)
     by_unit = list(
         visible.filter(status__in=OPEN_STATUSES).order_by().values("lead_unit_id").annotate(

@@ -111,8 +111,14 @@ def test_a_responsible_leader_finds_his_own_line_first_and_opens_it(web, city):
     assert rows(page).count() == mine.values["total"]
     web.shot(page, "leader-own-items")
 
-    # the 待办 page is one click away
+    # another year: choosing it in the list opens it
     page.goto("/")
+    page.locator("#dash-year").select_option(str(d.year - 1))
+    expect(page).to_have_url(re.compile(rf"\?year={d.year - 1}$"))
+    expect(page.locator("h1")).to_contain_text(f"{d.year - 1}年")
+    charts_drawn(page)
+
+    # the 待办 page is one click away
     page.get_by_role("link", name="打开待办页").click()
     expect(page.get_by_role("heading", name=re.compile("我的待办"))).to_be_visible()
 

@@ -18,6 +18,12 @@
     el.style.width = Math.max(0, Math.min(100, parseFloat(el.getAttribute("data-w")) || 0)) + "%";
   });
 
+  // Choosing a year opens it (the 查看 button stays for browsers without scripts).
+  var year = document.getElementById("dash-year");
+  if (year && year.form) {
+    year.addEventListener("change", function () { year.form.submit(); });
+  }
+
   if (!data || !window.echarts) { return; }
 
   var narrow = function () { return window.innerWidth < 576; };
