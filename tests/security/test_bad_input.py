@@ -268,3 +268,13 @@ def test_no_page_answers_a_hostile_query_string_with_a_500(client, world, plan, 
         for url in pages:
             r = client.get(url, dict.fromkeys(PARAMS, value))
             assert r.status_code < 500, (url, value, r.status_code)
+
+
+@pytest.mark.parametrize("params", [{"kind": "\x00"}, {"urgency": "urgent\x00"}, {"kind": "x" * 5000}])
+def test_the_deadline_preview_with_a_kind_that_is_no_choice_proposes_nothing(client, world, params):
+    """On PostgreSQL a NUL byte in the query reached the rule lookup and raised DataError (a 500)."""
+    client.force_login(world.supervisor)
+    r = client.get(reverse("deadline_preview"), params)
+    assert r.status_code == 200 and "没有适用的时限规则" in r.content.decode()
+    ok = client.get(reverse("deadline_preview"), {"kind": "instruction", "urgency": "normal"})
+    assert "建议时限" in ok.content.decode()

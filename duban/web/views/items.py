@@ -144,8 +144,12 @@ def item_edit(request, item_id):
 @login_required
 def deadline_preview(request):
     """htmx: the deadline the organisation's rules propose for a kind and urgency, from today."""
-    result, rule = deadlines.propose_deadline(request.user.org, request.GET.get("kind", ""),
-                                              request.GET.get("urgency", ""), timezone.localdate())
+    kind, urgency = request.GET.get("kind", ""), request.GET.get("urgency", "")
+    if kind not in ("", *ItemKind.values) or urgency not in ("", *Urgency.values):
+        # Not a choice of the form (e.g. a NUL byte, which PostgreSQL refuses in a query): no rule.
+        result, rule = None, None
+    else:
+        result, rule = deadlines.propose_deadline(request.user.org, kind, urgency, timezone.localdate())
     return render(request, "web/_deadline_preview.html", {"result": result, "rule": rule})
 
 
