@@ -131,6 +131,9 @@ def _lock(item_id, version=None) -> Item:
 
 def _check(user, item, action: str, **context) -> workflow.Transition:
     t = workflow.BY_ACTION[action]
+    refusal = workflow.procedure_refusal(item, action)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
     if not workflow.may_act(user, item, t, **context):
         raise PermissionDenied(f"您无权执行“{t.label}”")
     if not workflow.state_allows(item, t):

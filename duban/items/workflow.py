@@ -187,7 +187,38 @@ ACTOR_LABELS = {
 }
 
 
+# --- items whose procedure another app runs -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Procedure:
+    """An app above items that carries some items through a procedure of its own (a deputy's
+    suggestion is assigned, answered, reviewed and rated in ``duban.proposals``): on those items only
+    the ``shared`` steps of this table stay open, so no generic step puts the item in a state the
+    other procedure does not know. ``owns(item)`` must be cheap for items it does not own."""
+
+    owns: object  # Callable[[Item], bool]
+    shared: frozenset[str]
+    refusal: str
+
+
+PROCEDURES: list[Procedure] = []
+
+
+def register_procedure(owns, *, shared=(), refusal: str) -> None:
+    PROCEDURES.append(Procedure(owns, frozenset(shared), refusal))
+
+
+def procedure_refusal(item, action: str) -> str | None:
+    """Why ``action`` is not open on ``item`` because another procedure owns it; None if it is open."""
+    for p in PROCEDURES:
+        if p.owns(item):
+            return None if action in p.shared else p.refusal
+    return None
+
+
 def may_act(user, item, transition: Transition, **context) -> bool:
+    if procedure_refusal(item, transition.action):
+        return False
     return any(ACTOR_CHECKS[name](user, item, **context) for name in transition.actors)
 
 
