@@ -269,3 +269,16 @@ def test_404_page_is_chinese(client, world):
     client.force_login(world.liaison["other"])
     r = client.get("/items/999999/")
     assert r.status_code == 404 and "页面不存在" in html(r)
+
+
+def test_lists_show_an_item_without_a_lead_unit(client, world):
+    """A draft registered from the upper level has no lead unit until the lower office names one;
+    the list and the work list show it with an empty unit column, never an error."""
+    from duban.items.models import Item
+
+    draft = world.draft(title="尚未确定主办单位的草稿")
+    Item.objects.filter(pk=draft.pk).update(lead_unit=None)
+    client.force_login(world.supervisor)
+    for url in ("/items/", "/worklist/"):
+        r = client.get(url)
+        assert r.status_code == 200 and "尚未确定主办单位的草稿" in r.content.decode()

@@ -35,3 +35,12 @@ def days_left(item, today=None):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def short_name(unit):
+    """A unit's short name, else its name; "" for none (an item not yet given a lead unit: a
+    suggestion waiting for assignment, a draft registered from the upper level)."""
+    if unit is None:
+        return ""
+    return unit.short_name or unit.name
