@@ -40,9 +40,17 @@ class ChineseJSON(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+# The first routers' operations keep their bare function names (clients may use them); later
+# routers' are prefixed with their module, so "approve" of circulars, assessments and proposals stay
+# apart (tests/api/test_openapi.py checks that no operationId repeats).
+BARE_IDS = {"items", "auth", "org", "calendar", "files", "plans"}
+
+
 class DubanAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
-        return operation.view_func.__name__
+        func = operation.view_func
+        module = func.__module__.rsplit(".", 1)[-1]
+        return func.__name__ if module in BARE_IDS else f"{module}_{func.__name__}"
 
 
 api = DubanAPI(

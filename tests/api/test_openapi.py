@@ -83,3 +83,10 @@ def test_docs_api_md_carries_the_same_walkthrough():
 def test_docs_page_is_served(anonymous, db):
     r = anonymous.get("/docs")
     assert r.status_code == 200 and b"openapi.json" in r.content
+
+
+def test_every_operation_id_is_unique(client):
+    """Code generators name a client's methods after operationIds: a repeated one loses an endpoint."""
+    doc = client.get("/api/v1/openapi.json").json()
+    ids = [op["operationId"] for path in doc["paths"].values() for op in path.values() if "operationId" in op]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
