@@ -11,6 +11,7 @@ from . import twofactor
 
 # Paths open to a person who still owes a code: the pages that take it, signing out, static files.
 # The API is not here: it authenticates by bearer token, and the token request asks for the code.
+SESSIONLESS_PREFIXES = ("/public/", "/s/")
 OPEN_PREFIXES = ("/static/", "/api/", "/account/two-factor/verify/", "/account/two-factor/setup/", "/logout/",
                  "/oidc/")
 
@@ -20,6 +21,10 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(SESSIONLESS_PREFIXES):
+            # The public portal and survey links never touch the session: their answers stay
+            # cacheable (no Vary: Cookie) and set no cookie.
+            return self.get_response(request)
         session = getattr(request, "session", None)
         state = session.get(twofactor.SESSION_KEY) if session is not None else None
         if state and not request.path.startswith(OPEN_PREFIXES):

@@ -125,7 +125,7 @@ class RegisterIn(In):
     proposers: list[ProposerIn] = Field(max_length=50)
 
 
-class ImportIn(Schema):
+class ProposalImportIn(Schema):
     body: _choices(Body.values)
     year: int = Field(ge=2000, le=2099)
     default_session: Text(100) = ""
@@ -158,7 +158,7 @@ class AssignIn(In):
     co_opinion_due: ApiDate | None = None
 
 
-class ReasonIn(In):
+class ProposalReasonIn(In):
     reason: Text(2000)
 
 
@@ -193,11 +193,11 @@ class AnswerIn(In):
     commitments: list[CommitmentIn] = Field(default_factory=list, max_length=50)
 
 
-class CommentIn(In):
+class ProposalCommentIn(In):
     comment: Text(1000) = ""
 
 
-class ReviewIn(In):
+class ProposalReviewIn(In):
     accept: Flag
     answers_question: Flag = False
     lawful: Flag = False
@@ -205,7 +205,7 @@ class ReviewIn(In):
     comment: Text(5000) = ""
 
 
-class ReviewOut(Schema):
+class ProposalReviewOut(Schema):
     answer: AnswerOut
     rating_url: str | None = Field(description="审核通过时生成的评价链接（只返回这一次，请转发给领衔代表委员）")
 
@@ -224,7 +224,7 @@ class PublishOut(Schema):
     url: str
 
 
-class TallyOut(Schema):
+class ProposalTallyOut(Schema):
     label: str
     received: int
     answered: int
@@ -247,9 +247,9 @@ class TallyOut(Schema):
 class YearReportOut(Schema):
     year: int
     summary: str
-    total: TallyOut
-    by_session: list[TallyOut]
-    by_unit: list[TallyOut]
+    total: ProposalTallyOut
+    by_session: list[ProposalTallyOut]
+    by_unit: list[ProposalTallyOut]
 
 
 class YearQuery(Schema):
@@ -328,7 +328,7 @@ def _fresh_answer(answer_id) -> dict:
 
 
 def _tally(t: report.Tally) -> dict:
-    return {k: getattr(t, k) for k in TallyOut.model_fields}
+    return {k: getattr(t, k) for k in ProposalTallyOut.model_fields}
 
 
 # --- endpoints ---------------------------------------------------------------------------------------
@@ -355,7 +355,7 @@ def create_session(request, data: SessionIn):
 
 
 @router.post("/proposals/import", response={200: ImportOut, **errors(*WRITE)}, summary="导入年度交办清单")
-def import_batch(request, fields: Form[ImportIn], file: File[UploadedFile]):
+def import_batch(request, fields: Form[ProposalImportIn], file: File[UploadedFile]):
     """上传按模板填写的 .xlsx（multipart/form-data）。逐行校验，全部通过才导入；有错误时 `created` 为 0，
     `errors` 列出每一处。"""
     user = request.auth
@@ -407,7 +407,7 @@ def assign(request, proposal_id: ParamId, data: AssignIn):
 
 @router.post("/proposals/{proposal_id}/contest", response={200: ProposalDetail, **errors(*WRITE)},
              summary="提出交办异议")
-def contest(request, proposal_id: ParamId, data: ReasonIn):
+def contest(request, proposal_id: ParamId, data: ProposalReasonIn):
     _proposal(request.auth, proposal_id)
     services.contest(proposal_id, request.auth, reason=data.reason)
     return _detail(request.auth, proposal_id)
@@ -473,7 +473,7 @@ def answer_to_head(request, answer_id: ParamId):
 
 @router.post("/proposals/answers/{answer_id}/sign", response={200: AnswerOut, **errors(*WRITE)},
              summary="负责人签发答复函")
-def sign(request, answer_id: ParamId, data: CommentIn):
+def sign(request, answer_id: ParamId, data: ProposalCommentIn):
     a = _answer_of(request.auth, answer_id)
     services.sign_answer(a.id, request.auth, comment=data.comment)
     return _fresh_answer(a.id)
@@ -481,7 +481,7 @@ def sign(request, answer_id: ParamId, data: CommentIn):
 
 @router.post("/proposals/answers/{answer_id}/return", response={200: AnswerOut, **errors(*WRITE)},
              summary="负责人退回答复函")
-def return_to_author(request, answer_id: ParamId, data: CommentIn):
+def return_to_author(request, answer_id: ParamId, data: ProposalCommentIn):
     a = _answer_of(request.auth, answer_id)
     services.return_answer_to_author(a.id, request.auth, comment=data.comment)
     return _fresh_answer(a.id)
@@ -494,9 +494,9 @@ def send(request, answer_id: ParamId):
     return _fresh_answer(a.id)
 
 
-@router.post("/proposals/answers/{answer_id}/review", response={200: ReviewOut, **errors(*WRITE)},
+@router.post("/proposals/answers/{answer_id}/review", response={200: ProposalReviewOut, **errors(*WRITE)},
              summary="督查室审核答复")
-def review(request, answer_id: ParamId, data: ReviewIn):
+def review(request, answer_id: ParamId, data: ProposalReviewIn):
     a = _answer_of(request.auth, answer_id)
     _, token = services.review_answer(a.id, request.auth, accept=data.accept, comment=data.comment, criteria={
         "answers_question": data.answers_question, "lawful": data.lawful,

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from csp.decorators import csp_update
 
 from duban.documents import render as docrender
 from duban.documents import selectors, services
@@ -37,6 +38,7 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 
 
 @login_required
+@csp_update({"style-src": ["'unsafe-inline'"]})  # one <style> serves the browser's print and the PDF
 def form_document(request, item_id, kind, fmt):
     """/items/<id>/forms/<kind>.<docx|pdf> and /items/<id>/forms/<kind>/ (the page to print)."""
     found = selectors.form_for(request.user, item_id, kind, request.GET.get("ref"))
