@@ -15,7 +15,8 @@ FIELD = {"inspections", "surveys"}  # issue 12: above items and ledgers, with pa
 FORBIDDEN = {
     "orgs": {"deadlines", "items", "urging", "notify", "ledgers", "web", "api", "demo"} | FIELD,
     "deadlines": {"items", "urging", "notify", "ledgers", "web", "api", "demo"} | FIELD,
-    "items": {"ledgers", "web", "api", "demo"} | FIELD,
+    "items": {"ledgers", "figures", "circulars", "accountability", "assessment", "dashboard", "web", "api",
+              "demo"} | FIELD,
     "urging": {"web", "api", "demo"} | FIELD,
     "ledgers": {"web", "api", "demo"} | FIELD,
     "proposals": {"web", "api", "demo"},
@@ -23,6 +24,12 @@ FORBIDDEN = {
     "documents": {"web", "api", "demo"},
     "inspections": {"api", "demo", "surveys"},
     "surveys": {"api", "demo", "inspections"},
+    "figures": {"circulars", "accountability", "assessment", "dashboard", "web", "api", "demo"},
+    # Features with pages of their own build their forms on the web layer's helpers, like inspections.
+    "circulars": {"accountability", "assessment", "dashboard", "api", "demo"},
+    "accountability": {"dashboard", "api", "demo"},
+    "assessment": {"dashboard", "api", "demo"},
+    "dashboard": {"api", "demo"},
     "web": {"demo"},
     "api": {"demo"},
 }
