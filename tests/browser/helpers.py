@@ -48,7 +48,9 @@ def bucket_counts(page: Page) -> dict[str, int]:
 
 
 def timeline(page: Page) -> list[str]:
-    """The actions of the item page's 办理过程, oldest first."""
+    """The actions of the item page's 办理过程, oldest first (once the page after an action has them:
+    reading at once raced the redirect on a loaded machine)."""
+    page.locator("#timeline li strong").first.wait_for()
     return page.locator("#timeline li strong").all_inner_texts()
 
 
