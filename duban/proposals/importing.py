@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from duban.documents.xlsx import unneutralise
 from duban.items.errors import InvalidInput
+from duban.ledgers.importing import Row, RowError  # one shape of row and row error for every import
 
 from . import services
 from .models import Body, Session
@@ -46,23 +47,6 @@ COLUMNS = (
     Column("phone", "联系电话", ("电话", "手机")),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
-
-    def as_dict(self):
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
-
-
-@dataclass
-class Row:
-    line: int
-    values: dict
 
 
 class BatchFileError(InvalidInput):
