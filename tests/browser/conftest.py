@@ -89,6 +89,7 @@ class Web:
         page.get_by_label("密码").fill(password)
         page.get_by_role("button", name="登录").click()
         expect(page.get_by_role("heading", name=re.compile("我的待办"))).to_be_visible()
+        page.wait_for_load_state("load")  # the whole page parsed before a test reads lists off it
         return page
 
     def close(self, failed: bool):

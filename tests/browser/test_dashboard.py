@@ -77,7 +77,7 @@ def test_the_mayor_reads_the_dashboard_and_opens_the_worst_units_overdue_items(w
     query = parse_qs(urlparse(page.url).query)
     assert query == {"unit": [worst.key], "unit_role": ["lead"], "overdue": ["on"]}
     expect(page.locator("#id_unit")).to_have_value(worst.key)
-    assert rows(page).count() == worst.values["n"]
+    expect(rows(page)).to_have_count(worst.values["n"])
     web.shot(page, "mayor-worst-unit-overdue-list")
 
     page.go_back()
@@ -86,7 +86,7 @@ def test_the_mayor_reads_the_dashboard_and_opens_the_worst_units_overdue_items(w
     click_chart(page, "months", 1, month)  # series 1: 办结
     expect(page).to_have_url(re.compile(r"closed_in=\d{4}-\d{2}"))
     expect(page.locator("#period-filter")).to_contain_text(f"{d.months[month].key} 办结")
-    assert rows(page).count() == d.months[month].values["closed"]
+    expect(rows(page)).to_have_count(d.months[month].values["closed"])
     web.shot(page, "mayor-closed-in-a-month")
 
 
@@ -108,7 +108,7 @@ def test_a_responsible_leader_finds_his_own_line_first_and_opens_it(web, city):
     expect(page).to_have_url(re.compile(r"/items/\?"))
     assert parse_qs(urlparse(page.url).query) == {"leader": [str(zhao.id)], "year": [str(d.year)]}
     expect(page.locator("#id_leader")).to_have_value(str(zhao.id))
-    assert rows(page).count() == mine.values["total"]
+    expect(rows(page)).to_have_count(mine.values["total"])
     web.shot(page, "leader-own-items")
 
     # another year: choosing it in the list opens it
@@ -136,7 +136,7 @@ def test_the_mayor_on_a_phone_taps_a_month(web, city):
     month = max(range(12), key=lambda i: d.months[i].values["assigned"])
     click_chart(page, "months", 0, month, phone=True)  # series 0: 交办
     expect(page).to_have_url(re.compile(r"registered_in=\d{4}-\d{2}"))
-    assert rows(page).count() == d.months[month].values["assigned"]
+    expect(rows(page)).to_have_count(d.months[month].values["assigned"])
     no_page_overflow(page)
     web.shot(page, "phone-assigned-in-a-month")
 
@@ -156,5 +156,5 @@ def test_a_responsible_leader_on_a_phone_taps_the_red_slice(web, city):
     click_chart(page, "lights", 0, 0, phone=True)  # slice 0: 超期（红灯）
     expect(page).to_have_url(re.compile(r"/items/\?light=red$"))
     expect(page.locator("#id_light")).to_have_value("red")
-    assert rows(page).count() == d.lights[0].values["n"]
+    expect(rows(page)).to_have_count(d.lights[0].values["n"])
     web.shot(page, "phone-red-items")
