@@ -114,6 +114,13 @@ def test_each_role_finds_its_work_and_the_item_in_hand(web, items, username, vie
     if not buckets:
         expect(page.get_by_text("您的角色没有待办事项。")).to_be_visible()
     web.shot(page, "worklist")
+    if viewport is PHONE and buckets.get("handling"):
+        # On a 390-px phone a light's label wrapped one character a line (正 / 常): one line each.
+        labels = page.locator("#bucket-handling .light + .small")
+        expect(labels.first).to_be_visible()
+        for label in labels.all():
+            box = label.bounding_box()
+            assert box["height"] < box["width"], f"{label.inner_text()} wraps: {box}"
 
     nav(page, "督查事项")
     expect(page.get_by_role("heading", name="督查事项")).to_be_visible()

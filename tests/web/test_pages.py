@@ -282,3 +282,20 @@ def test_lists_show_an_item_without_a_lead_unit(client, world):
     for url in ("/items/", "/worklist/"):
         r = client.get(url)
         assert r.status_code == 200 and "尚未确定主办单位的草稿" in r.content.decode()
+
+
+def test_work_list_deadlines_in_another_year_carry_the_year(client, world):
+    """Issue 13, point 7: a deadline of next January read as this January on the work list."""
+    import re
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    this_year = world.item_in(S.IN_PROGRESS, title="今年到期事项")
+    next_year = world.item_in(S.IN_PROGRESS, title="明年到期事项")
+    Item.objects.filter(pk=this_year.pk).update(deadline=dt.date(today.year, 12, 30))
+    Item.objects.filter(pk=next_year.pk).update(deadline=dt.date(today.year + 1, 1, 5))
+    client.force_login(world.liaison["lead"])
+    page = html(client.get(reverse("worklist")))
+    assert re.search(r"今年到期事项.*?>12-30<", page, re.S)
+    assert re.search(rf"明年到期事项.*?>{today.year + 1}-01-05<", page, re.S)

@@ -21,6 +21,16 @@ def cn_date(d):
 
 
 @register.filter
+def short_date(d, today=None):
+    """A date as 11-30 when it falls in the current year, else with its year (2027-01-05): a work
+    list's deadline in another year read as this year's."""
+    if not d:
+        return ""
+    this_year = (today or timezone.localdate()).year
+    return d.strftime("%m-%d") if d.year == this_year else d.strftime("%Y-%m-%d")
+
+
+@register.filter
 def is_overdue(item, today=None):
     return item.is_overdue(today or timezone.localdate())
 
