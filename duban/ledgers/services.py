@@ -154,6 +154,21 @@ def _enqueue(job: LedgerJob):
     transaction.on_commit(lambda: run_ledger_job(job.id))
 
 
+def dismiss_job(job_id: int, by, *, now=None) -> LedgerJob:
+    """Close a finished job's banner on the plan list for the person who started it; a job still
+    queued or running cannot be dismissed (its banner is how its progress is found)."""
+    with transaction.atomic():
+        job = LedgerJob.objects.select_for_update().filter(pk=job_id, org_id=by.org_id, created_by=by).first()
+        if job is None:
+            raise NotFound("作业不存在")
+        if not job.is_finished:
+            raise InvalidInput("作业尚未结束，不能关闭提示")
+        if job.dismissed_at is None:
+            job.dismissed_at = now or timezone.now()
+            job.save(update_fields=["dismissed_at"])
+    return job
+
+
 def start_import(org, by, uploaded, params: importing.PlanParams, *, now=None) -> LedgerJob:
     """Store the file and queue its import; the page shows the job's progress (issue 4, point 3)."""
     _require_office(by, org.id)

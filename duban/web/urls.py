@@ -45,6 +45,7 @@ urlpatterns = [
     path("plans/import/", lv.plan_import, name="plan_import"),
     path("plans/template.xlsx", lv.ledger_template, name="ledger_template"),
     path("plans/jobs/<int:job_id>/", lv.ledger_job, name="ledger_job"),
+    path("plans/jobs/<int:job_id>/dismiss/", lv.ledger_job_dismiss, name="ledger_job_dismiss"),
     path("plans/<int:plan_id>/", lv.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/export.xlsx", lv.plan_export, name="plan_export"),
     path("plans/<int:plan_id>/report/", lv.plan_report, name="plan_report"),

@@ -207,6 +207,18 @@ def test_supervisor_imports_a_ledger_fixes_its_errors_and_the_leader_approves_it
     assert not Plan.objects.exists() and not Item.objects.exists()
     web.shot(sup, "import-errors")
 
+    # The failed import waits as a banner on the plan list until she closes it (issue 13, point 7).
+    failed_page = sup.url
+    nav(sup, "分解台账")
+    banner = sup.locator("[id^=job-]").filter(has_text="未通过")
+    expect(banner).to_have_count(1)
+    banner.get_by_role("button", name="关闭提示").click()
+    expect(banner).to_have_count(0)
+    sup.reload()
+    expect(sup.locator("[id^=job-]")).to_have_count(0)
+    sup.goto(failed_page)  # the job and its errors are still at their address
+    expect(errors).to_have_count(2)
+
     # The corrected file. The worker is held back this time, to watch the page follow the job.
     queued = []
     with monkeypatch.context() as m:

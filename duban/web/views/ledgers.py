@@ -51,7 +51,7 @@ def plan_list(request):
     figures = selectors.plan_figures(plans)
     rows = [(p, figures[p.id]) for p in plans]
     recent = timezone.now() - dt.timedelta(days=3)
-    jobs = LedgerJob.objects.filter(org=request.user.org, created_by=request.user, created_at__gte=recent).exclude(
+    jobs = LedgerJob.objects.filter(org=request.user.org, created_by=request.user, created_at__gte=recent, dismissed_at=None).exclude(
         state=LedgerJob.State.DONE).select_related("plan")[:5] if selectors.can_edit_plans(request.user) else []
     return render(request, "web/plan_list.html", {
         "rows": rows, "can_edit": selectors.can_edit_plans(request.user), "jobs": jobs,
@@ -117,6 +117,23 @@ def ledger_job(request, job_id):
         raise Http404
     template = "web/_ledger_job.html" if request.htmx else "web/ledger_job.html"
     return render(request, template, {"job": job, "errors": job.errors[:500]})
+
+
+@login_required
+@require_POST
+def ledger_job_dismiss(request, job_id):
+    """关闭 on a finished job's banner: it leaves the plan list (the job stays at its own address)."""
+    from duban.items.errors import NotFound
+
+    try:
+        services.dismiss_job(job_id, request.user)
+    except NotFound:
+        raise Http404
+    except DomainError as err:
+        messages.error(request, err.message)
+    if request.htmx:
+        return HttpResponse("")  # the banner's outerHTML swapped for nothing
+    return redirect("plan_list")
 
 
 def _filters(plan, request):
