@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
+from django.urls import reverse
 
 from duban.items.models import ItemKind, Report, ReportCycle, Satisfaction, Status, Urge, Urgency
 from duban.items.services import REVIEW_CRITERIA
@@ -10,10 +12,68 @@ from duban.orgs.models import LEADER_ROLES, Unit, User
 from duban.urging import lights
 
 
+class OrgUnits(QuerySet):
+    """An organisation's handling units. A choice among them is searched as you type (the page
+    asks /lookup/units/) instead of rendering hundreds of <option>s into every form that offers
+    it: on a city's 300 units that was most of a list page's time (issue 13, point 1)."""
+
+    lookup = "units"
+
+
+def lookup_url(kind: str) -> str:
+    return reverse("lookup", args=[kind])
+
+
+class LookupMixin:
+    """A select whose choices are an OrgUnits queryset renders only the chosen options (and the
+    empty one); the rest come from the lookup as the person types (duban.js, Tom Select). Any
+    other queryset renders as a plain select."""
+
+    def get_context(self, name, value, attrs):
+        iterator = self.choices
+        kind = getattr(getattr(iterator, "queryset", None), "lookup", None)
+        if not kind:
+            return super().get_context(name, value, attrs)
+        attrs = {**(attrs or {}), "data-lookup": lookup_url(kind)}
+        self.choices = list(_chosen(iterator, self.format_value(value)))
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = iterator
+
+
+def _chosen(iterator, values):
+    if iterator.field.empty_label is not None:
+        yield ("", iterator.field.empty_label)
+    ids = [int(v) for v in values if str(v).isdigit() and len(str(v)) < 19]
+    if ids:
+        for obj in iterator.queryset.filter(pk__in=ids):
+            yield iterator.choice(obj)
+
+
+class LookupSelect(LookupMixin, forms.Select):
+    pass
+
+
+class LookupSelectMultiple(LookupMixin, forms.SelectMultiple):
+    pass
+
+
+def _as_lookup(field):
+    """Give a model choice field the lookup-capable form of its select (same attrs and choices)."""
+    w = field.widget
+    cls = {forms.Select: LookupSelect, forms.SelectMultiple: LookupSelectMultiple}.get(type(w))
+    if cls is not None and isinstance(field, forms.ModelChoiceField):
+        new = cls(attrs=w.attrs)
+        new.choices, new.is_required = w.choices, w.is_required
+        field.widget = new
+
+
 class BootstrapMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _as_lookup(field)
             w = field.widget
             if isinstance(w, (forms.CheckboxInput, forms.RadioSelect)):
                 w.attrs.setdefault("class", "form-check-input")
@@ -28,7 +88,7 @@ class Form(BootstrapMixin, forms.Form):
 
 
 def units_of(org):
-    return Unit.objects.filter(org=org, is_active=True).exclude(kind__in=[Unit.Kind.OFFICE, Unit.Kind.LEADERSHIP])
+    return OrgUnits(model=Unit).filter(org=org, is_active=True).exclude(kind__in=[Unit.Kind.OFFICE, Unit.Kind.LEADERSHIP])
 
 
 class DateInput(forms.DateInput):
@@ -75,7 +135,7 @@ class ItemDraftForm(Form):
     lead_unit = forms.ModelChoiceField(label="主办单位", queryset=Unit.objects.none())
     co_units = forms.ModelMultipleChoiceField(
         label="协办单位", queryset=Unit.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}), help_text="可多选（按住 Ctrl 或 Command）",
+        widget=forms.SelectMultiple(attrs={"size": 6}), help_text="输入名称查找，可多选",
     )
     responsible_leader = forms.ModelChoiceField(label="分管领导", queryset=User.objects.none())
     deadline = DateField(label="办理时限", required=False, widget=DateInput(),

@@ -7,6 +7,7 @@ from .views import documents as dv
 from .views import exports
 from .views import items as v
 from .views import ledgers as lv
+from .views import lookup as lk
 from .views import notices
 from .views import proposals as pv
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("worklist/", v.worklist, name="worklist"),
+    path("lookup/<str:kind>/", lk.lookup, name="lookup"),
     path("items/", v.item_list, name="item_list"),
     path("items/export.csv", v.item_export, name="item_export"),
     path("items/export.xlsx", exports.item_export_xlsx, name="item_export_xlsx"),

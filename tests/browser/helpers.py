@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from playwright.sync_api import Page, expect
 
@@ -66,3 +67,33 @@ def report(page: Page, state: str):
 def rows(page: Page):
     """The rows of the 督查事项 table."""
     return page.locator("#item-table tbody tr")
+
+
+
+def choose(scope, label: str, option: str):
+    """Pick a unit in a search-as-you-type select (Tom Select): type its name, click the match.
+    The page holds only the chosen units; the rest come from /lookup/units/ (issue 13, point 1).
+    Tom Select points the field's <label> at its own input (<id>-ts-control) and puts its box
+    right after the original <select>."""
+    page = scope if isinstance(scope, Page) else scope.page
+    label_el = scope.locator("label").filter(has_text=re.compile(f"^{re.escape(label)}( \\*)?$")).first
+    base = label_el.get_attribute("for").removesuffix("-ts-control")
+    wrapper = scope.locator(f"#{base} + .ts-wrapper")
+    idle = re.compile(r"^(?!.*\bloading\b)")  # no search in flight
+    chosen = wrapper.locator(".ts-control .item").filter(has_text=re.compile(f"^{re.escape(option)}"))
+    if chosen.count():
+        return
+    wrapper.locator(".ts-control").click()
+    expect(wrapper.locator(".ts-dropdown")).to_be_visible()
+    expect(wrapper).to_have_class(idle)
+    # Wait for the search of the whole name: a late answer would reopen the list after the pick.
+    with page.expect_response(lambda r: "/lookup/" in r.url and unquote(r.url).endswith("q=" + option)):
+        page.keyboard.type(option)
+    match = wrapper.locator(".ts-dropdown .option").filter(has_text=re.compile(f"^{re.escape(option)}$")).first
+    expect(match).to_be_visible()
+    expect(wrapper).to_have_class(idle)
+    match.click()
+    expect(wrapper).to_have_class(idle)
+    page.keyboard.press("Escape")  # a multiple choice keeps its list open
+    expect(wrapper.locator(".ts-dropdown")).to_be_hidden()
+    expect(chosen).to_have_count(1)

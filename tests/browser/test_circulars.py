@@ -18,7 +18,7 @@ from duban.circulars.models import Circular, CircularStatus
 from tests.counting.period import build_october
 from tests.factories import World
 
-from .helpers import PHONE, nav
+from .helpers import PHONE, choose, nav
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_a_circular_from_draft_to_a_unit_reading_it(web, world):
     sup.locator("summary", has_text="另行添加").click()
     form = sup.locator("#mention-form")
     form.get_by_label("类型").select_option("praise")
-    form.get_by_label("单位").select_option(label=co)
+    choose(form, "单位", co)
     form.get_by_label("事实依据").fill("交办事项全部按时办结，办理质量高。")
     form.get_by_role("button", name="加入名单").click()
     expect(sup.locator("#circular-text")).to_contain_text("三、通报表扬")

@@ -19,7 +19,7 @@ from duban.ledgers.models import LedgerJob, Plan, PlanNode
 from tests.factories import World, aware
 from tests.ledgers.conftest import ledger_file, params, row
 
-from .helpers import PHONE, nav
+from .helpers import PHONE, nav, choose
 
 pytestmark = pytest.mark.browser
 
@@ -129,8 +129,8 @@ def test_supervisor_downloads_the_template_and_decomposes_a_plan_by_hand(web, wo
     expect(box.get_by_label("所属问题").locator("option:checked")).to_have_text("问题1：议事规则执行不严，重大事项集体研究不够")
     box.get_by_label(re.compile("^整改措施")).fill("修订党组议事规则，明确“三重一大”事项范围和决策程序")
     box.get_by_label("成效目标").fill("印发新的议事规则")
-    box.get_by_label("责任单位").select_option(label=world.units["lead"].name)
-    box.get_by_label("协办单位").select_option(label=world.units["co"].name)
+    choose(box, "责任单位", world.units["lead"].name)
+    choose(box, "协办单位", world.units["co"].name)
     box.get_by_label("牵头领导").select_option(label=world.leader.full_name)
     box.get_by_label("整改时限").select_option(label="1个月内整改到位")
     web.shot(sup, "add-measure-form")
@@ -311,8 +311,9 @@ def test_leader_reads_the_lists_and_the_progress_report_on_screen_in_word_and_on
 
     leader.get_by_role("link", name="责任清单").click()
     other = world.units["other"]
-    leader.get_by_label("责任单位").select_option(label=other.name)
+    choose(leader, "责任单位", other.name)
     leader.get_by_role("button", name="筛选").click()
+    expect(leader).to_have_url(re.compile(f"unit={other.id}"))
     expected = Assignment.objects.filter(unit=other, item__plan_node__plan=plan).values("item").distinct().count()
     assert 0 < expected < 193
     responsibility = leader.locator("#responsibility-list tbody tr")

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from .helpers import card, expect_bucket, expect_status, open_action, report, timeline
+from .helpers import card, expect_bucket, expect_status, open_action, report, timeline, choose
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +72,7 @@ def test_an_item_goes_from_draft_to_archive_through_four_people(web, demo, tmp_p
     sup.get_by_label("类别").select_option(label="领导批示件")
     sup.get_by_label("缓急").select_option(label="紧急")
     sup.get_by_label("内容与要求").fill("对汛期暴露的积水点逐一制定整治方案，汛前完成整治并报送结果。")
-    sup.get_by_label("主办单位").select_option(label="市住房和城乡建设局")
+    choose(sup, "主办单位", "市住房和城乡建设局")
     sup.get_by_label("分管领导").select_option(label="刘洋")
     expect(sup.get_by_label("办理时限")).to_have_value("")
     preview = sup.locator("#deadline-preview")

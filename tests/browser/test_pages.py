@@ -14,7 +14,7 @@ from duban.items import services as svc
 from duban.items.models import Item, ItemKind, Report, Urgency
 from duban.orgs.models import Unit
 
-from .helpers import DESKTOP, PHONE, bucket_counts, card, expect_status, nav, open_action, rows, timeline
+from .helpers import DESKTOP, PHONE, bucket_counts, card, expect_status, nav, open_action, rows, timeline, choose
 
 pytestmark = pytest.mark.browser
 
@@ -209,7 +209,7 @@ def test_drafting_form_answers_in_chinese_and_creates_nothing_until_it_is_right(
     # A deadline other than the rule's needs a reason; one in the past is refused.
     page.get_by_label("标题").fill("关于农贸市场改造提升的督查事项")
     page.get_by_label("内容与要求").fill("年内完成5个农贸市场改造提升。")
-    page.get_by_label("主办单位").select_option(label="市住房和城乡建设局")
+    choose(page, "主办单位", "市住房和城乡建设局")
     page.get_by_label("分管领导").select_option(label="刘洋")
     page.get_by_label("办理时限").fill((timezone.localdate() + dt.timedelta(days=200)).isoformat())
     page.get_by_role("button", name="保存草稿").click()

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from .helpers import PHONE, nav
+from .helpers import PHONE, nav, choose
 
 pytestmark = pytest.mark.browser
 
@@ -80,8 +80,8 @@ def test_a_suggestion_from_import_to_satisfied(web, demo, tmp_path):
     expect(office.locator(".alert-success")).to_contain_text("已导入2件")
     web.shot(office, "imported")
     office.get_by_role("link", name="关于加快老旧小区加装电梯的建议").click()
-    office.get_by_label("主办单位").select_option(label="市住房和城乡建设局")
-    office.get_by_label("会办（分办）单位").select_option(label="市交通运输局")
+    choose(office, "主办单位", "市住房和城乡建设局")
+    choose(office, "会办（分办）单位", "市交通运输局")
     office.locator("#assign-form").get_by_role("button", name="交办").click()
     expect(office.locator("#proposal-state")).to_have_text("办理中")
     web.shot(office, "assigned")
