@@ -45,7 +45,7 @@ export DUBAN_REDIS_URL="$REDIS/5?socket_connect_timeout=2&socket_timeout=10"
 export DUBAN_CACHE_URL="$REDIS/6?socket_connect_timeout=2&socket_timeout=2"
 export DUBAN_VAR_DIR="$WORK/var"
 export DUBAN_METRICS_TOKEN="metrics-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export DUBAN_WEB_WORKERS=2 DUBAN_ACCESS_LOG=-
+export DUBAN_WEB_WORKERS=2 DUBAN_ACCESS_LOG=- DUBAN_WEB_GRACEFUL_TIMEOUT=5
 export DUBAN_EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 unset DUBAN_QUEUE_IMMEDIATE DUBAN_S3_BUCKET PROMETHEUS_MULTIPROC_DIR DJANGO_SETTINGS_MODULE
 
@@ -136,14 +136,26 @@ start worker worker1 "$PY" manage.py run_huey --workers 2 --worker-type thread
 start worker worker2 "$PY" manage.py run_huey --workers 2 --worker-type thread --no-periodic
 say "started web processes on ports ${PORTS[*]} (2 workers each) and two consumers (the second with --no-periodic)"
 
-for web in "${WEBS[@]}"; do
-  for _ in $(seq 1 150); do
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || fail "a process exited at start (pid $pid)"; done
-    curl -sf -o /dev/null "$web/healthz" && break
-    sleep 0.2
-  done
-  curl -sf -o /dev/null "$web/healthz" || fail "$web/healthz did not answer within 30 s"
-done
+# Ready when /healthz answers on each web process (a process that exits early fails at once).
+"$PY" - "${WEBS[@]}" "${PIDS[@]}" <<'PYEOF' || fail "the web processes did not become healthy within 60 s"
+import os, sys, time, urllib.request
+webs = [a for a in sys.argv[1:] if a.startswith("http")]
+pids = [int(a) for a in sys.argv[1:] if a.isdigit()]
+deadline = time.monotonic() + 60
+for web in webs:
+    while True:
+        for pid in pids:
+            os.kill(pid, 0)  # raises if a process exited
+        try:
+            with urllib.request.urlopen(web + "/healthz", timeout=5) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit(f"{web}/healthz does not answer")
+        time.sleep(0.2)
+PYEOF
 grep -qi "periodic tasks are disabled" "$WORK/worker2.log" \
   || fail "the second consumer schedules periodic tasks too"
 say "both web processes healthy"
