@@ -132,7 +132,7 @@ for i in "${!PORTS[@]}"; do
     .venv/bin/gunicorn -c deploy/gunicorn.conf.py duban.wsgi
   WEBS+=("http://127.0.0.1:$port")
 done
-start worker worker1 "$PY" manage.py run_huey --workers 2 --worker-type thread
+start worker worker1 "$PY" manage.py run_huey --workers 2 --worker-type thread --flush-locks
 start worker worker2 "$PY" manage.py run_huey --workers 2 --worker-type thread --no-periodic
 say "started web processes on ports ${PORTS[*]} (2 workers each) and two consumers (the second with --no-periodic)"
 
