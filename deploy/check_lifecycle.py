@@ -63,8 +63,7 @@ class Response:
         jar = {}
         for name, value in self.headers:
             if name.lower() == "set-cookie":
-                key, _, rest = value.partition("=")
-                jar[key.strip()] = value
+                jar[value.partition("=")[0].strip()] = value
         return jar
 
     def header(self, name):
@@ -114,7 +113,7 @@ class Api:
         r = web.request(method, "/api/v1" + path, body=body, headers=headers)
         self.sent[str(web)].append((method, path))
         expect(r.status == expected, f"{method} {path} on {web}: expected {expected}, got {r.status}: {r.body[:300]!r}")
-        return r.json() if r.body and r.header("Content-Type", ).startswith("application/json") else r
+        return r.json() if r.body and (r.header("Content-Type") or "").startswith("application/json") else r
 
 
 def make_people(run: str) -> dict[str, tuple[User, str]]:
@@ -229,7 +228,7 @@ def health(webs) -> None:
         expect(json.loads(r.body) == {"database": "ok", "queue": "ok", "status": "ok"}, f"/healthz on {web}: {r.body!r}")
         expect(not r.cookies() and "Cookie" not in (r.header("Vary") or ""), f"/healthz on {web} touched the session")
         redirect = web.request("GET", "/login/", proxied=False, headers={"Host": HOST})
-        expect(redirect.status == 301 and redirect.header("Location", ).startswith("https://"),
+        expect(redirect.status == 301 and (redirect.header("Location") or "").startswith("https://"),
                f"plain HTTP to a page is redirected to HTTPS on {web}: {redirect.status}")
     step("/healthz answers ok on both web processes over plain HTTP (pages redirect to HTTPS)")
 
