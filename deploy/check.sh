@@ -10,7 +10,9 @@
 #
 # Settings (environment): DUBAN_CHECK_PG (postgres://postgres@localhost:5432), DUBAN_CHECK_DB
 # (duban_deploycheck), DUBAN_CHECK_REDIS (redis://localhost:6379; databases 5 and 6 are flushed),
-# DUBAN_CHECK_PORTS ("18401 18402"), DUBAN_CHECK_KEEP=1 keeps the logs directory.
+# DUBAN_CHECK_PORTS ("18401 18402"), DUBAN_CHECK_KEEP=1 keeps the logs directory, DUBAN_CHECK_S3=1
+# stores uploaded files in an S3-compatible store (moto's server from requirements-dev.txt, on port
+# 18403) instead of DUBAN_VAR_DIR/media, as a scale-out without a shared file system would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -91,9 +93,36 @@ PYEOF
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-for port in "${PORTS[@]}"; do
+CHECK_PORTS=("${PORTS[@]}")
+[ "${DUBAN_CHECK_S3:-0}" = 1 ] && CHECK_PORTS+=(18403)
+for port in "${CHECK_PORTS[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "port $port is already in use (set DUBAN_CHECK_PORTS)"; fi
 done
+
+if [ "${DUBAN_CHECK_S3:-0}" = 1 ]; then
+  start_s3() {
+    .venv/bin/moto_server -H 127.0.0.1 -p 18403 >"$WORK/s3.log" 2>&1 &
+    PIDS+=($!)
+    echo s3 >"$WORK/$!.kind"
+  }
+  start_s3
+  export DUBAN_S3_BUCKET=duban-check DUBAN_S3_ENDPOINT_URL=http://127.0.0.1:18403 DUBAN_S3_REGION=us-east-1 \
+    DUBAN_S3_ACCESS_KEY=check DUBAN_S3_SECRET_KEY=check
+  "$PY" - <<'PYEOF' || fail "the S3-compatible store (moto_server) did not start"
+import os, time, boto3
+s3 = boto3.client("s3", endpoint_url=os.environ["DUBAN_S3_ENDPOINT_URL"], region_name="us-east-1",
+                  aws_access_key_id="check", aws_secret_access_key="check")
+for _ in range(100):
+    try:
+        s3.create_bucket(Bucket=os.environ["DUBAN_S3_BUCKET"])
+        break
+    except Exception:
+        time.sleep(0.1)
+else:
+    raise SystemExit(1)
+PYEOF
+  say "uploaded files go to the S3-compatible store at $DUBAN_S3_ENDPOINT_URL"
+fi
 
 say "fresh database $DB, Redis databases 5 (queue) and 6 (cache) flushed"
 "$PY" - "$DB" <<'PYEOF' || fail "PostgreSQL or Redis does not answer"

@@ -191,7 +191,15 @@ def lifecycle(api: Api, people) -> int:
     expect(r.body[:2] == b"PK", "the sealed volume is a ZIP")
     other = api.next_web().request("GET", f"/api/v1/items/{item_id}/volume", headers={"Authorization": f"Bearer {sup}"})
     expect(other.status == 200 and other.body == r.body, "both web processes serve the same sealed volume")
-    step(f"a consumer sealed the archive volume ({len(r.body)} bytes); both web processes serve it")
+    where = "the web processes' shared DUBAN_VAR_DIR/media"
+    if os.environ.get("DUBAN_S3_BUCKET"):
+        from duban.documents.models import Volume
+
+        name = Volume.objects.get(item_id=item_id).file.name
+        media = Path(os.environ["DUBAN_VAR_DIR"]) / "media"
+        expect(not (media / name).exists(), f"the volume was written to {media}, not to the object store")
+        where = f"the object store (s3://{os.environ['DUBAN_S3_BUCKET']}/{name})"
+    step(f"a consumer sealed the archive volume ({len(r.body)} bytes) into {where}; both web processes serve it")
     return item_id
 
 
