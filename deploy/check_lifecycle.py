@@ -284,6 +284,20 @@ def queue(api: Api) -> None:
     step(f"a consumer ran an enqueued probe after {probe['waited'] * 1000:.0f} ms in the queue; /metrics shows it")
 
 
+def shared_cache(run: str) -> None:
+    """DUBAN_CACHE_URL: Django's cache lives in its own Redis database, apart from the queue's."""
+    import redis
+    from django.core.cache import cache
+
+    cache.set("deploy-check", run, 60)
+    cache_db = redis.Redis.from_url(os.environ["DUBAN_CACHE_URL"])
+    queue_db = redis.Redis.from_url(os.environ["DUBAN_REDIS_URL"])
+    expect(cache_db.exists("duban:1:deploy-check") and not queue_db.exists("duban:1:deploy-check"),
+           "the cache is not in the Redis database DUBAN_CACHE_URL names")
+    expect(cache.get("deploy-check") == run, "the cache does not read back what it stored")
+    step("Django's cache is Redis (DUBAN_CACHE_URL), in a database apart from the queue's")
+
+
 def main(argv) -> int:
     webs = [Web(base) for base in argv[1:]]
     if len(webs) < 1:
@@ -292,6 +306,7 @@ def main(argv) -> int:
     run = secrets.token_hex(3)
     try:
         health(webs)
+        shared_cache(run)
         people = make_people(run)
         api = Api(webs)
         lifecycle(api, people)
