@@ -52,6 +52,7 @@ export DUBAN_EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 unset DUBAN_QUEUE_IMMEDIATE DUBAN_S3_BUCKET PROMETHEUS_MULTIPROC_DIR DJANGO_SETTINGS_MODULE
 
 PIDS=()
+CREATED=0
 stop_all() {
   local status=$?
   set +e
@@ -72,7 +73,10 @@ stop_all() {
     done
     for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && { echo "process $pid did not stop: killed" >&2; kill -KILL "$pid"; status=1; }; done
   fi
-  "$PY" - "$DB" <<'PYEOF' || { echo "could not drop the database $DB" >&2; status=1; }
+  # Only what this run created: a run stopped early (e.g. ports taken by another run) leaves alone
+  # the database and Redis databases that may be someone else's.
+  if [ "$CREATED" = 1 ]; then
+    "$PY" - "$DB" <<'PYEOF' || { echo "could not drop the database $DB" >&2; status=1; }
 import os, sys, psycopg, redis
 from urllib.parse import urlsplit
 url = urlsplit(os.environ["DATABASE_URL"])
@@ -82,6 +86,7 @@ with psycopg.connect(host=url.hostname, port=url.port or 5432, user=url.username
 for url in (os.environ["DUBAN_REDIS_URL"], os.environ["DUBAN_CACHE_URL"]):
     redis.Redis.from_url(url).flushdb()
 PYEOF
+  fi
   if [ "${DUBAN_CHECK_KEEP:-0}" = 1 ] || [ $status != 0 ]; then
     echo "logs kept in $WORK" >&2
   else
@@ -125,6 +130,7 @@ PYEOF
 fi
 
 say "fresh database $DB, Redis databases 5 (queue) and 6 (cache) flushed"
+CREATED=1
 "$PY" - "$DB" <<'PYEOF' || fail "PostgreSQL or Redis does not answer"
 import os, sys, psycopg, redis
 from urllib.parse import urlsplit
