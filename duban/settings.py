@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "duban.surveys",
     "duban.web",
     "duban.api",
+    "duban.ops",
     "duban.demo",
 ]
 
@@ -350,3 +351,36 @@ if os.environ.get("DUBAN_S3_BUCKET"):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+# ---------------------------------------------------------------------------------------------
+# Operations and scale-out (issue 13, points 4 and 5; docs/architecture.md "Production and
+# scale-out"; deploy/).
+# ---------------------------------------------------------------------------------------------
+# Outermost middleware: the latency histogram times what the client waits for.
+MIDDLEWARE.insert(0, "duban.ops.middleware.RequestLatencyMiddleware")
+# /metrics answers addresses (or networks) listed here, or a bearer token when one is set: scrape
+# each web machine's gunicorn directly with the token, or from the machine itself.
+DUBAN_METRICS_ALLOWED = [a for a in os.environ.get("DUBAN_METRICS_ALLOWED", "127.0.0.1,::1").split(",") if a]
+DUBAN_METRICS_TOKEN = os.environ.get("DUBAN_METRICS_TOKEN", "")
+# A load balancer probes each web machine's gunicorn over plain HTTP, and Prometheus scrapes it the
+# same way: neither follows the HTTPS redirect. Both answers hold no personal data (metrics need the
+# address or token above). Patterns match the path without its leading slash.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# Several web machines share one cache when DUBAN_CACHE_URL names a Redis database. Give it its own
+# database number (e.g. redis://cache:6379/1): cache.clear() empties the whole database, and must
+# never take the queue's tasks with it. Without it each process keeps its own memory cache, which
+# is enough today (nothing shared lives in the cache: django-axes counts failures in the database,
+# the portal throttles from the database, sessions are in the database).
+if os.environ.get("DUBAN_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DUBAN_CACHE_URL"],
+            "KEY_PREFIX": "duban",
+        }
+    }
+# Sessions stay in the database (django.contrib.sessions' default), shared by every web machine:
+# SESSION_SAVE_EVERY_REQUEST writes each request's session anyway (the idle limit), so cached_db
+# would add a Redis write without saving the database one, and a Redis restart must not sign
+# everyone out.
+# --------------------------------------------------------------------------------------------- end

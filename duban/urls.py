@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("duban.ops.urls")),  # /healthz and /metrics
     path("admin/", admin.site.urls),
     path("api/v1/", include("duban.api.urls")),
     path("public/", include("duban.portal.urls")),

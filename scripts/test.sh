@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the whole test suite: on SQLite, then on PostgreSQL when it answers on localhost:5432.
+# Run the whole test suite: on SQLite, then on PostgreSQL when it answers on localhost:5432, then
+# the production recipe's check (deploy/check.sh) when PostgreSQL and Redis answer.
 # Browser tests drive Debian's Chromium; as root this installs it when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,5 +50,19 @@ then
   DATABASE_URL="postgres://postgres@localhost:5432/duban" "$PY" -m pytest -m "not browser" "$@" || status=$?
 else
   echo "PostgreSQL does not answer on localhost:5432: skipped the PostgreSQL run." >&2
+fi
+
+# The production recipe (deploy/): two gunicorn masters and two huey consumers on PostgreSQL and
+# Redis, an item's lifecycle through the API across them (about a minute).
+if "$PY" - <<'PYEOF' 2>/dev/null
+import psycopg, redis
+psycopg.connect("host=localhost port=5432 user=postgres dbname=postgres", connect_timeout=3).close()
+redis.Redis(host="localhost", port=6379, socket_connect_timeout=3).ping()
+PYEOF
+then
+  echo "== Production recipe (deploy/check.sh) =="
+  ./deploy/check.sh || status=$?
+else
+  echo "PostgreSQL or Redis does not answer on localhost: skipped deploy/check.sh." >&2
 fi
 exit $status

@@ -11,6 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent / "duban"
 
 # app -> the apps of this project it must never import
 FIELD = {"inspections", "surveys"}  # issue 12: above items and ledgers, with pages of their own
+# issue 13: health and metrics read urging's and notify's records, so ops sits above them; only the
+# project's settings and urls name it, no app imports it.
+OPS = {"ops"}
 
 FORBIDDEN = {
     "orgs": {"deadlines", "items", "urging", "notify", "ledgers", "web", "api", "demo"} | FIELD,
@@ -32,7 +35,12 @@ FORBIDDEN = {
     "dashboard": {"api", "demo"},
     "web": {"demo"},
     "api": {"demo"},
+    "demo": set(),
+    "ops": {"web", "api", "demo"},
 }
+for _app, _forbidden in FORBIDDEN.items():
+    if _app != "ops":
+        _forbidden |= OPS
 
 
 def imported_apps(path: Path) -> set[str]:

@@ -11,7 +11,7 @@ from . import twofactor
 
 # Paths open to a person who still owes a code: the pages that take it, signing out, static files.
 # The API is not here: it authenticates by bearer token, and the token request asks for the code.
-SESSIONLESS_PREFIXES = ("/public/", "/s/")
+SESSIONLESS_PREFIXES = ("/public/", "/s/", "/healthz", "/metrics")
 OPEN_PREFIXES = ("/static/", "/api/", "/account/two-factor/verify/", "/account/two-factor/setup/", "/logout/",
                  "/oidc/")
 
@@ -23,7 +23,7 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         if request.path.startswith(SESSIONLESS_PREFIXES):
             # The public portal and survey links never touch the session: their answers stay
-            # cacheable (no Vary: Cookie) and set no cookie.
+            # cacheable (no Vary: Cookie) and set no cookie. Nor do the probes of duban.ops.
             return self.get_response(request)
         session = getattr(request, "session", None)
         state = session.get(twofactor.SESSION_KEY) if session is not None else None
