@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "duban.surveys",
     "duban.web",
     "duban.api",
+    "duban.ops",  # backups, their verification, the move to PostgreSQL (no models)
     "duban.demo",
 ]
 
