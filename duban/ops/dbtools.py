@@ -19,13 +19,16 @@ def libpq_env(settings_dict: dict) -> dict[str, str]:
     return env
 
 
+def add_alias(alias: str, settings_dict: dict) -> str:
+    """Register ``alias`` as one more Django connection, beside those of settings.DATABASES."""
+    connections.settings[alias] = connections.configure_settings({"default": dict(settings_dict)})["default"]
+    return alias
+
+
 def add_sqlite_alias(alias: str, path) -> str:
     """Register ``alias`` as a Django connection to the SQLite file ``path`` (read as is: no
     migration runs on it)."""
-    connections.settings[alias] = connections.configure_settings(
-        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": {"timeout": 20}}}
-    )["default"]
-    return alias
+    return add_alias(alias, {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": {"timeout": 20}})
 
 
 def remove_alias(alias: str) -> None:
