@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.management.color import no_style
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from .inventory import concrete_models, referenced_files
@@ -98,11 +98,18 @@ def _copy_table(model, source: str, target_connection, chunk: int = 2000) -> int
     qn = target_connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     rows = model._base_manager.using(source).order_by("pk").values_list(*[f.attname for f in fields])
+
+    def prep(f, v):
+        if v is None and isinstance(f, models.JSONField) and not f.null:
+            # JSON null in a NOT NULL column reads back as None; write it as JSON null, not SQL NULL
+            return f.get_db_prep_value(None, connection=target_connection)
+        return f.get_db_prep_save(v, connection=target_connection)
+
     n = 0
     raw = target_connection.connection  # psycopg's own connection: COPY is ~10x faster than INSERTs
     with raw.cursor() as cursor, cursor.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
         for row in rows.iterator(chunk_size=chunk):
-            copy.write_row([f.get_db_prep_save(v, connection=target_connection) for f, v in zip(fields, row)])
+            copy.write_row([prep(f, v) for f, v in zip(fields, row)])
             n += 1
     return n
 
