@@ -129,7 +129,14 @@ def migrated_empty(scratch_db, tmp_path_factory):
 @pytest.fixture(scope="session")
 def moved(demo, migrated_empty, scratch_db):
     """move_to_postgres of the demo into a new database; (name, the command's output, seconds)."""
+    import sqlite3
+
     var, _ = demo
+    # A JSON null in a NOT NULL JSON column (a row saved with None): it must arrive as JSON null,
+    # not as an SQL NULL that would fail the whole move (test_move.py checks it arrived).
+    with sqlite3.connect(var / "duban.sqlite3") as conn:
+        conn.execute("UPDATE circulars_circular SET figures = 'null' WHERE id = (SELECT min(id) FROM circulars_circular)")
+    conn.close()
     db = scratch_db(template=migrated_empty)
     started = time.monotonic()
     proc = run(["manage.py", "move_to_postgres", "--from", str(var / "duban.sqlite3")], var=var, db=db)

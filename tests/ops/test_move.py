@@ -54,6 +54,12 @@ def test_sequences_continue_after_the_copied_keys(moved):
     assert nextval > last
 
 
+def test_json_null_in_a_not_null_column_arrives_as_json_null(moved):
+    db, _, _ = moved
+    assert psql(db, "SELECT figures IS NULL, figures::text FROM circulars_circular ORDER BY id LIMIT 1") == [
+        (False, "null")]
+
+
 def test_hash_chains_verify_and_a_demo_liaison_works_on_the_moved_database(demo, moved):
     var, attachments = demo
     db, _, _ = moved
@@ -89,3 +95,17 @@ def test_a_failed_copy_leaves_the_target_empty(demo, migrated_empty, scratch_db,
     proc = run(["manage.py", "move_to_postgres", "--from", str(broken)], var=var, db=db, check=False)
     assert proc.returncode != 0 and "items_item" in proc.stderr
     assert tables_with_data(django_alias("after_failure", db=db)) == {}
+
+
+def test_an_unmigrated_source_is_refused_and_a_c_locale_target_is_warned_about(scratch_db, tmp_path):
+    """Chinese search needs LC_CTYPE C.UTF-8 (docs/operations.md); the SQLite file must be migrated
+    to this version first. Refused before the target is touched: it stays without tables."""
+    db = scratch_db()
+    psql("postgres", f"DROP DATABASE {db}")
+    psql("postgres", f"CREATE DATABASE {db} TEMPLATE template0 LC_CTYPE 'C' LC_COLLATE 'C'")
+    empty = tmp_path / "empty.sqlite3"
+    sqlite3.connect(empty).close()
+    proc = run(["manage.py", "move_to_postgres", "--from", str(empty)], var=tmp_path, db=db, check=False)
+    assert "LC_CTYPE 是 'C'" in proc.stderr
+    assert proc.returncode == 1 and "SQLite 数据库尚未迁移到当前版本" in proc.stderr
+    assert psql(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [(0,)]
