@@ -49,7 +49,11 @@ if [ "$storage" = local ]; then
   # After the snapshot: every file the dump's rows name is already in the store (uploads are never
   # overwritten), and files uploaded meanwhile are extra, which a restore tolerates.
   if [ -d "$media_root" ]; then
-    tar -C "$media_root" -cf "$work/media.tar" .
+    # GNU tar exits 1 when a file changed while it was read: only a file uploaded after the
+    # snapshot can be, and the restore does not expect it. Anything worse stops the backup.
+    tar -C "$media_root" -cf "$work/media.tar" . || {
+      rc=$?; [ $rc -eq 1 ] || exit $rc
+      echo "注意 / note: files changed during the copy (uploads after the snapshot); the backup stands" >&2; }
   else
     tar -cf "$work/media.tar" -T /dev/null
   fi

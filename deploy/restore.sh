@@ -51,7 +51,13 @@ esac
 # 2. Write: the database in one transaction, then the files.
 echo "恢复数据库 / restoring the database ($vendor)…"
 if [ "$vendor" = postgresql ]; then
-  pg_restore --exit-on-error --single-transaction --no-owner --no-privileges -d "$DATABASE_URL" "$backup/database.dump"
+  # Everything but the comment on the pg_trgm extension. Where a superuser created pg_trgm in the
+  # new database beforehand (the application's role may not create extensions), only that
+  # superuser may comment on it, and the error would roll the whole restore back.
+  list="$(mktemp)"; trap 'rm -f "$list"' EXIT
+  pg_restore --list "$backup/database.dump" | grep -v ' COMMENT - EXTENSION ' > "$list"
+  pg_restore --exit-on-error --single-transaction --no-owner --no-privileges --use-list "$list" \
+    -d "$DATABASE_URL" "$backup/database.dump"
 else
   install -m 600 "$backup/database.sqlite3" "$db_name"
 fi
