@@ -106,7 +106,7 @@ def _copy_table(model, source: str, target_connection, chunk: int = 2000) -> int
         return f.get_db_prep_save(v, connection=target_connection)
 
     n = 0
-    raw = target_connection.connection  # psycopg's own connection: COPY is ~10x faster than INSERTs
+    raw = target_connection.connection  # psycopg's own connection: COPY streams a table in one statement
     with raw.cursor() as cursor, cursor.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
         for row in rows.iterator(chunk_size=chunk):
             copy.write_row([prep(f, v) for f, v in zip(fields, row)])
@@ -114,17 +114,19 @@ def _copy_table(model, source: str, target_connection, chunk: int = 2000) -> int
     return n
 
 
-def move(source: str, target: str = "default", *, progress=None) -> MoveResult:
-    """Copy every table from ``source`` to the empty ``target`` in one transaction, reset the
-    sequences, and verify (rows and primary keys per table, the events' hash chains) before
-    committing. Raises ``MoveRefused`` before writing anything, or any error after, rolled back."""
+def move(source: str, *, progress=None) -> MoveResult:
+    """Copy every table from ``source`` to the empty default database in one transaction, reset
+    the sequences, and verify (rows and primary keys per table, the events' hash chains, which
+    ``verify_chains`` reads from the default database) before committing. Raises ``MoveRefused``
+    before writing anything, or any error after, rolled back."""
     from duban.documents.archive import verify as verify_chains
 
+    target = "default"
     started = time.monotonic()
     check_source(source)
     check_target_empty(target)
     conn = connections[target]
-    models = concrete_models()
+    all_models = concrete_models()
     result = MoveResult()
     with transaction.atomic(using=target):
         conn.ensure_connection()
@@ -133,8 +135,8 @@ def move(source: str, target: str = "default", *, progress=None) -> MoveResult:
             # Only the reference rows that migrate wrote are here (checked above); the source's
             # replace them with the ids its rows point at. Foreign keys are checked at commit
             # (Django creates them DEFERRABLE INITIALLY DEFERRED), so the order of tables is free.
-            cursor.execute("TRUNCATE " + ", ".join(qn(m._meta.db_table) for m in models))
-        for model in models:
+            cursor.execute("TRUNCATE " + ", ".join(qn(m._meta.db_table) for m in all_models))
+        for model in all_models:
             t0 = time.monotonic()
             n = _copy_table(model, source, conn)
             copied = TableCopy(model._meta.label, model._meta.db_table, n, time.monotonic() - t0)
@@ -142,11 +144,11 @@ def move(source: str, target: str = "default", *, progress=None) -> MoveResult:
             if progress:
                 progress(copied)
         with conn.cursor() as cursor:
-            for sql in conn.ops.sequence_reset_sql(no_style(), models):
+            for sql in conn.ops.sequence_reset_sql(no_style(), all_models):
                 cursor.execute(sql)
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a dangling reference fails here, not later
         differs = []
-        for model in models:
+        for model in all_models:
             src_n = model._base_manager.using(source).count()
             dst_n = model._base_manager.using(target).count()
             if src_n != dst_n:
