@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "duban.surveys",
     "duban.web",
     "duban.api",
-    "duban.ops",
+    "duban.ops",  # health, metrics, backups and the move to PostgreSQL (no models)
     "duban.demo",
 ]
 

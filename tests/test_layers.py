@@ -36,7 +36,7 @@ FORBIDDEN = {
     "web": {"demo"},
     "api": {"demo"},
     "demo": set(),
-    "ops": {"web", "api", "demo"},
+    "ops": {"web", "api", "demo"},  # reads every app: health, metrics, backups by introspection
 }
 for _app, _forbidden in FORBIDDEN.items():
     if _app != "ops":
