@@ -137,6 +137,10 @@ class Item(models.Model):
             models.Index(fields=["status", "last_progress_at"], name="item_status_progress"),
             # The few secret items, for items_visible_to's "named on a secret item" subquery.
             models.Index(fields=["id"], condition=models.Q(is_secret=True), name="item_secret"),
+            # "共 N 件" over an organisation's items, and the visibility test of items_visible_to,
+            # read from the index alone on PostgreSQL (100,000 items: 78 → 26 ms; issue 13).
+            # SQLite has no covering indexes and builds a plain index on org (models.W040 silenced).
+            models.Index(fields=["org"], include=["is_secret", "drafter", "id"], name="item_org_visibility"),
         ]
 
     def __str__(self):
@@ -179,7 +183,12 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "承办单位"
         constraints = [models.UniqueConstraint(fields=["item", "unit"], name="one_assignment_per_unit")]
-        indexes = [models.Index(fields=["unit", "item"], name="assignment_unit_item")]
+        indexes = [
+            models.Index(fields=["unit", "item"], name="assignment_unit_item"),
+            # The work list's "assignments of my unit in this state and role" sets, read from the
+            # index alone (issue 13: the busiest unit holds 13,000 assignments).
+            models.Index(fields=["unit", "state", "role", "item"], name="assignment_unit_state_role"),
+        ]
 
 
 class Report(models.Model):

@@ -4,10 +4,12 @@ answer and file download starts from it (issue 2, "Visibility")."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -167,63 +169,117 @@ WORKLIST_LABELS = {
 }
 
 
-def worklist(user, *, now=None) -> list[tuple[str, str, QuerySet[Item]]]:
-    """Exactly the items waiting for this user's action, by kind of action, with counts."""
+def worklist_conditions(user, *, now=None) -> dict[str, Q]:
+    """Exactly the items waiting for this user's action, by kind of action: each bucket as a
+    condition on the items the user may see (the rules, once; `worklist` and `worklist_summary`
+    read them). Sets of items named by another table are uncorrelated `pk__in` subqueries, which
+    PostgreSQL hashes once instead of probing per row."""
     today = timezone.localdate(now or timezone.now())
-    visible = items_visible_to(user)
     acting = acting_for(user)
-    buckets: dict[str, QuerySet[Item]] = {}
+    buckets: dict[str, Q] = {}
     if user.role in (Role.SUPERVISOR, Role.OFFICE_HEAD):
         # The office's own organisation only: upper items it handles as a unit are a unit's work.
-        own = visible.filter(org_id=user.org_id)
-        buckets["drafts"] = own.filter(status=Status.DRAFT, drafter=user)
-        buckets["to_reassign"] = own.filter(status=Status.DECLINED)
-        buckets["to_review"] = own.filter(status=Status.UNDER_REVIEW)
-        pending_ext = ExtensionRequest.objects.filter(item=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
-        buckets["extensions"] = own.filter(Exists(pending_ext))
-        buckets["to_archive"] = own.filter(status=Status.CLOSED)
+        own = Q(org_id=user.org_id)
+        buckets["drafts"] = own & Q(status=Status.DRAFT, drafter=user)
+        buckets["to_reassign"] = own & Q(status=Status.DECLINED)
+        buckets["to_review"] = own & Q(status=Status.UNDER_REVIEW)
+        pending_ext = ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).values("item_id")
+        buckets["extensions"] = own & Q(pk__in=pending_ext)
+        buckets["to_archive"] = own & Q(status=Status.CLOSED)
     if user.role in (Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):
-        mine = visible if user.role == Role.PRINCIPAL_LEADER else visible.filter(responsible_leader=user)
+        mine = Q(responsible_leader=user)
         if user.role == Role.PRINCIPAL_LEADER:
-            mine = visible.filter(Q(responsible_leader=user) | Q(responsible_leader__isnull=True))
-        buckets["to_approve"] = mine.filter(status=Status.PENDING_APPROVAL)
-        buckets["to_decide"] = mine.filter(status=Status.PENDING_LEADER)
+            mine = Q(responsible_leader=user) | Q(responsible_leader__isnull=True)
+        buckets["to_approve"] = mine & Q(status=Status.PENDING_APPROVAL)
+        buckets["to_decide"] = mine & Q(status=Status.PENDING_LEADER)
     if acting.liaison:
         # The unit's liaison, or the lower office answering for the unit that stands for it.
         units = acting.liaison
 
         def mine(**kw):
-            return Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id__in=units, **kw))
+            return Q(pk__in=Assignment.objects.filter(unit_id__in=units, **kw).values("item_id"))
 
-        buckets["to_accept"] = visible.filter(
-            Q(status=Status.ASSIGNED, lead_unit_id__in=units) | Q(mine(role=Assignment.Role.CO, state=Assignment.State.PENDING))
-        ).exclude(status__in=[Status.CLOSED, Status.ARCHIVED])
-        buckets["explanation"] = visible.filter(overdue_q(today)).exclude(
-            Exists(Report.objects.filter(
-                item=OuterRef("pk"), unit_id__in=units, kind=Report.Kind.EXPLANATION,
-                state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED], submitted_at__date__gt=OuterRef("deadline"),
-            ))
-        ).filter(mine(state=Assignment.State.ACCEPTED))
-        buckets["reports_to_submit"] = visible.filter(
-            Exists(Report.objects.filter(item=OuterRef("pk"), unit_id__in=units, state=Report.State.APPROVED))
-        )
-        buckets["handling"] = visible.filter(status=Status.IN_PROGRESS, lead_unit_id__in=units)
-        buckets["co_input"] = visible.filter(status=Status.IN_PROGRESS).filter(
-            mine(role=Assignment.Role.CO, state=Assignment.State.ACCEPTED)
-        ).exclude(Exists(Report.objects.filter(
-            item=OuterRef("pk"), unit_id__in=units, kind=Report.Kind.CO_INPUT,
-            state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED],
-        )))
+        def reports(**kw):
+            return Q(pk__in=Report.objects.filter(unit_id__in=units, **kw).values("item_id"))
+
+        buckets["to_accept"] = (
+            Q(status=Status.ASSIGNED, lead_unit_id__in=units) | mine(role=Assignment.Role.CO, state=Assignment.State.PENDING)
+        ) & ~Q(status__in=[Status.CLOSED, Status.ARCHIVED])
+        # Correlated on the deadline: tested only for the overdue items the conditions before it leave.
+        explained = Exists(Report.objects.filter(
+            item=OuterRef("pk"), unit_id__in=units, kind=Report.Kind.EXPLANATION,
+            state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED], submitted_at__date__gt=OuterRef("deadline"),
+        ))
+        buckets["explanation"] = overdue_q(today) & mine(state=Assignment.State.ACCEPTED) & ~Q(explained)
+        buckets["reports_to_submit"] = reports(state=Report.State.APPROVED)
+        buckets["handling"] = Q(status=Status.IN_PROGRESS, lead_unit_id__in=units)
+        buckets["co_input"] = Q(status=Status.IN_PROGRESS) & mine(role=Assignment.Role.CO, state=Assignment.State.ACCEPTED) & ~reports(
+            kind=Report.Kind.CO_INPUT, state__in=[Report.State.SUBMITTED, Report.State.ACCEPTED])
     if acting.linked:
         # Signed for in the unit's name, not yet registered in the lower organisation's own series.
-        signed = Assignment.objects.filter(item=OuterRef("pk"), unit_id__in=acting.linked, state=Assignment.State.ACCEPTED)
+        signed = Assignment.objects.filter(unit_id__in=acting.linked, state=Assignment.State.ACCEPTED).values("item_id")
         registered = Item.objects.filter(upper_item=OuterRef("pk"), org_id=user.org_id)
-        buckets["to_register"] = visible.filter(Exists(signed), status__in=workflow.HANDLING).exclude(Exists(registered))
+        buckets["to_register"] = Q(pk__in=signed, status__in=workflow.HANDLING) & ~Q(Exists(registered))
     if acting.head:
-        buckets["reports_to_sign"] = visible.filter(
-            Exists(Report.objects.filter(item=OuterRef("pk"), unit_id__in=acting.head, state=Report.State.AWAITING_HEAD))
-        )
-    return [(key, WORKLIST_LABELS[key], with_list_columns(qs)) for key, qs in buckets.items()]
+        buckets["reports_to_sign"] = Q(pk__in=Report.objects.filter(
+            unit_id__in=acting.head, state=Report.State.AWAITING_HEAD).values("item_id"))
+    return buckets
+
+
+def worklist(user, *, now=None) -> list[tuple[str, str, QuerySet[Item]]]:
+    """Exactly the items waiting for this user's action, by kind of action, with counts."""
+    visible = items_visible_to(user)
+    return [(key, WORKLIST_LABELS[key], with_list_columns(visible.filter(cond)))
+            for key, cond in worklist_conditions(user, now=now).items()]
+
+
+@dataclass
+class Bucket:
+    key: str
+    label: str
+    count: int
+    ids: list[int]  # the newest `shown` of them
+
+
+def worklist_summary(user, *, shown: int, now=None) -> list[Bucket]:
+    """The work list's counts and the newest `shown` items of each bucket.
+
+    A unit's work lies among the items assigned to its units that are not archived (an archived
+    item waits for nobody): those are read once, each marked with the buckets it belongs to,
+    instead of a count and a fetch per bucket over all the unit's items (the busiest unit has
+    13,000). The office's and leaders' buckets each follow an index on (org, status): for them
+    a count and a fetch per bucket stay cheaper than one pass over the organisation's items."""
+    conds = worklist_conditions(user, now=now)
+    visible = items_visible_to(user)
+    if not conds:
+        return []
+    acting = acting_for(user)
+    if user.role in ORG_WIDE_ROLES or not (acting.liaison or acting.head or acting.linked):
+        out = []
+        for key, cond in conds.items():
+            qs = visible.filter(cond)
+            out.append(Bucket(key, WORKLIST_LABELS[key], qs.count(),
+                              list(qs.order_by("-id").values_list("id", flat=True)[:shown])))
+        return out
+    units = set(acting.liaison) | set(acting.head) | set(acting.linked)
+    candidates = set(
+        Assignment.objects.filter(unit_id__in=units).exclude(item__status=Status.ARCHIVED).values_list("item_id", flat=True)
+    )
+    flags = {f"w_{key}": ExpressionWrapper(cond, output_field=BooleanField()) for key, cond in conds.items()}
+    rows = sorted(  # newest first, sorted here rather than walking the primary key in SQL
+        visible.filter(pk__in=candidates).annotate(**flags).order_by().values_list("id", *flags),
+        key=lambda row: -row[0],
+    )
+    keys = list(conds)
+    counts = dict.fromkeys(keys, 0)
+    ids: dict[str, list[int]] = {key: [] for key in keys}
+    for row in rows:
+        for key, flagged in zip(keys, row[1:]):
+            if flagged:
+                counts[key] += 1
+                if len(ids[key]) < shown:
+                    ids[key].append(row[0])
+    return [Bucket(key, WORKLIST_LABELS[key], counts[key], ids[key]) for key in keys]
 
 
 # --- per-item reads -------------------------------------------------------------------------------

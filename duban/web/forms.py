@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from duban.items.models import ItemKind, Report, ReportCycle, Satisfaction, Status, Urge, Urgency
+from duban.items.selectors import WORKLIST_LABELS
 from duban.items.services import REVIEW_CRITERIA
 from duban.orgs.models import LEADER_ROLES, Unit, User
 from duban.urging import lights
@@ -269,6 +270,9 @@ class ItemFilterForm(Form):
                                      widget=forms.HiddenInput, error_messages={"invalid": "月份应为 YYYY-MM"})
     closed_in = forms.RegexField(label="办结时间", required=False, regex=r"^20\d\d(-(0[1-9]|1[0-2]))?$",
                                  widget=forms.HiddenInput, error_messages={"invalid": "办结时间应为 YYYY 或 YYYY-MM"})
+    # Set by the work list's 查看全部: the items of one of its buckets (shown as a removable note).
+    todo = forms.ChoiceField(label="待办", required=False, widget=forms.HiddenInput,
+                             choices=[("", "")] + list(WORKLIST_LABELS.items()))
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别")] + list(ItemKind.choices))
     unit = forms.ModelChoiceField(label="单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位")
     unit_role = forms.ChoiceField(label="承办角色", required=False,

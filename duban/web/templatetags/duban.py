@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils import timezone
 
 register = template.Library()
@@ -13,6 +14,23 @@ STATUS_COLORS = {
 @register.filter
 def status_color(status):
     return STATUS_COLORS.get(status, "secondary")
+
+
+_LIGHTS = {
+    3: '<span class="light light-red" title="超期">●</span><span class="small">超期</span>',
+    2: '<span class="light light-yellow" title="临期">●</span><span class="small">临期</span>',
+    1: '<span class="light light-green" title="正常">●</span><span class="small">正常</span>',
+}
+
+
+@register.filter
+def light_badge(item):
+    """An item's light and its label, kept on one line, and 停滞 when it has stalled: written in
+    Python because the lists render it for every row (an include per row cost more than the row)."""
+    html = f'<span class="text-nowrap">{_LIGHTS.get(getattr(item, "light", 0), "")}</span>'
+    if getattr(item, "stalled", False):
+        html += ' <span class="badge text-bg-secondary">停滞</span>'
+    return mark_safe(html)
 
 
 @register.filter

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,21 +21,25 @@ from duban.documents import selectors as documents
 from duban.documents import services as archiving
 from duban.items import selectors, services, workflow
 from duban.items.errors import DomainError
-from duban.items.models import Assignment, ExtensionRequest, ItemKind, Report, Status, Urgency
+from duban.items.models import Assignment, ExtensionRequest, Item, ItemKind, Report, Status, Urgency
 from duban.ledgers.selectors import ledger_context_of
 from duban.urging import lights
 
 from .. import forms
 
 PAGE_SIZE = 50
+# Each work-list bucket shows its newest few; 查看全部 opens the item list filtered to the bucket.
+WORKLIST_SHOWN = 10
 
 
 @login_required
 def worklist(request):
     bounds = lights.boundaries(request.user.org)
-    buckets = [(key, label, lights.annotate(qs, bounds)[:PAGE_SIZE], qs.count())
-               for key, label, qs in selectors.worklist(request.user)]
-    total = sum(n for *_, n in buckets)
+    summary = selectors.worklist_summary(request.user, shown=WORKLIST_SHOWN)
+    wanted = {i for b in summary for i in b.ids}
+    found = {i.id: i for i in lights.annotate(selectors.with_list_columns(Item.objects.filter(pk__in=wanted)), bounds)} if wanted else {}
+    buckets = [(b.key, b.label, [found[i] for i in b.ids if i in found], b.count) for b in summary]
+    total = sum(b.count for b in summary)
     return render(request, "web/worklist.html", {"buckets": buckets, "total": total, "today": timezone.localdate()})
 
 
@@ -47,6 +51,8 @@ def _filtered(request):
     qs = selectors.with_list_columns(selectors.items_visible_to(user))
     if form.is_valid():
         d = form.cleaned_data
+        if d["todo"]:
+            qs = qs.filter(selectors.worklist_conditions(user).get(d["todo"], Q(pk__in=[])))
         qs = selectors.filter_items(
             qs, status=d["status"], kind=d["kind"], unit=d["unit"].id if d["unit"] else None,
             leader=d["leader"].id if d["leader"] else None, overdue=d["overdue"],

@@ -1,0 +1,70 @@
+"""The work list reads its buckets in one pass for a unit (issue 13, point 1); it must hold exactly
+the items the bucket rules name, the same as the per-bucket querysets the API serves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from duban.items import selectors
+from duban.items import services as svc
+from duban.items.models import Item, Report, Status
+
+S = Status
+
+
+@pytest.fixture
+def busy(world):
+    """Items in every state, some overdue, a co-unit's pending sign-off, reports at each step."""
+    items = [world.item_in(s, title=f"事项{s}{i}") for i, s in enumerate(
+        [S.DRAFT, S.PENDING_APPROVAL, S.ASSIGNED, S.ASSIGNED, S.IN_PROGRESS, S.IN_PROGRESS, S.IN_PROGRESS,
+         S.UNDER_REVIEW, S.PENDING_LEADER, S.CLOSED, S.ARCHIVED, S.DECLINED])]
+    overdue = items[5]
+    Item.objects.filter(pk=overdue.pk).update(deadline=timezone.localdate() - dt.timedelta(days=3))
+    r = svc.draft_report(items[6].id, world.liaison["lead"], kind=Report.Kind.PROGRESS, body="进展")
+    svc.send_report_to_head(r.id, world.liaison["lead"])  # awaiting the head
+    r = svc.draft_report(items[4].id, world.liaison["lead"], kind=Report.Kind.PROGRESS, body="进展二")
+    svc.send_report_to_head(r.id, world.liaison["lead"])
+    svc.approve_report(r.id, world.head["lead"])  # approved, waiting to be filed
+    return items
+
+
+@pytest.mark.parametrize("who", ["supervisor", "office_head", "leader", "principal", "liaison.lead",
+                                 "liaison.co", "head.lead", "liaison.other"])
+def test_the_summary_holds_what_each_bucket_rule_names(world, busy, who):
+    kind, _, unit = who.partition(".")
+    user = getattr(world, kind)[unit] if unit else getattr(world, kind)
+    expected = {key: list(qs.values_list("id", flat=True)) for key, _, qs in selectors.worklist(user)}
+    summary = selectors.worklist_summary(user, shown=2)
+    assert [b.key for b in summary] == list(expected)
+    for b in summary:
+        assert b.count == len(expected[b.key]), b.key
+        assert b.ids == expected[b.key][:2], b.key  # newest first, as the list
+    if who == "liaison.lead":
+        counts = {b.key: b.count for b in summary}
+        assert counts["to_accept"] == 2 and counts["explanation"] == 1 and counts["reports_to_submit"] == 1
+        assert counts["handling"] == 3
+
+
+def test_view_all_opens_the_item_list_filtered_to_the_bucket(client, world, busy):
+    client.force_login(world.liaison["lead"])
+    page = client.get(reverse("worklist")).content.decode()
+    assert f'{reverse("item_list")}?todo=handling' not in page  # 3 items: all shown, no link
+    listed = client.get(reverse("item_list"), {"todo": "handling"}).content.decode()
+    assert "待办：办理中（本单位主办）" in listed
+    handling = {i.title for i in busy if i.status == S.IN_PROGRESS}
+    assert all(t in listed for t in handling)
+    assert "事项已交办2" not in listed and busy[2].title not in listed
+    assert client.get(reverse("item_list"), {"todo": "nonsense"}).status_code == 200  # a bad key filters nothing out
+
+
+def test_a_bucket_longer_than_shown_links_to_all_of_it(client, world, busy, monkeypatch):
+    from duban.web.views import items as views
+
+    monkeypatch.setattr(views, "WORKLIST_SHOWN", 1)
+    client.force_login(world.liaison["lead"])
+    page = client.get(reverse("worklist")).content.decode()
+    assert f'{reverse("item_list")}?todo=handling">共 3 件，查看全部' in page
