@@ -56,7 +56,7 @@ def available_forms(user, item) -> list[Available]:
     out.append(Available(FormKind.HANDLING_CARD, "督办卡"))
     for n in _notices_visible(user, item):
         out.append(Available(n.kind, n.number, n.id))
-    for e in item.extension_requests.all():
+    for e in item.extension_requests.select_related("unit"):
         out.append(Available(FormKind.EXTENSION_FORM, f"延期申请审批表（{e.unit.name}）", e.id))
     for r in items.reports_visible_on(user, item).filter(kind__in=[Report.Kind.COMPLETION, Report.Kind.EXPLANATION]):
         kind = FormKind.COMPLETION_REPORT if r.kind == Report.Kind.COMPLETION else FormKind.EXPLANATION

@@ -15,7 +15,13 @@ class ProposalsConfig(AppConfig):
         kinds = (ItemKind.DEPUTY_SUGGESTION, ItemKind.CPPCC_PROPOSAL)
 
         def owns(item) -> bool:
-            return item.kind in kinds and Proposal.objects.filter(item_id=item.pk).exists()
+            if item.kind not in kinds:
+                return False
+            # Asked once per transition on the item page (14 times): remembered on the instance.
+            cached = item.__dict__.get("_owned_by_proposal")
+            if cached is None:
+                cached = item.__dict__["_owned_by_proposal"] = Proposal.objects.filter(item_id=item.pk).exists()
+            return cached
 
         # Extensions (3 → 6 months, seed 001 art. 10), the office's urges and archiving stay the
         # item's; assignment, answer, review and closing are the suggestion's own procedure.
