@@ -65,7 +65,8 @@ def due_firings(*, now=None) -> list[Firing]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     due = []
-    org_ids = LadderStep.objects.filter(is_active=True).values_list("org_id", flat=True).distinct()
+    # Without order_by(), the model's ordering would join the DISTINCT and repeat each organisation.
+    org_ids = LadderStep.objects.filter(is_active=True).order_by().values_list("org_id", flat=True).distinct()
     for org_id in sorted(org_ids):
         steps = list(LadderStep.objects.filter(org_id=org_id, is_active=True))
         after = max([s.offset_working_days for s in steps] + [0])
