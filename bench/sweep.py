@@ -7,8 +7,9 @@
 It picks a day, makes exactly --due open items fall due on it (their deadline set so that the T+3
 rung fires that day) inside one transaction that it rolls back at the end, so the database is left
 as it was. It then times one sweep (with every rung firing: FiredStep, notice, event, inbox rows),
-counts its queries, times a second sweep that finds nothing left to fire, and saves EXPLAIN
-ANALYZE of the candidate query to bench/out/sweep-plan.txt.
+counts its statements, times a second sweep that finds nothing left to fire, and saves EXPLAIN
+ANALYZE of the candidate query to bench/out/sweep-plan.txt. ``--runs 3`` repeats it all (each run
+rolled back) and gives the median: the machine is shared.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -64,17 +66,10 @@ def timed_sweep(now):
         return fired, time.perf_counter() - t0, counter.n
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--due", type=int, default=1000)
-    parser.add_argument("--day", default="2026-11-24", help="the day the sweep runs (a working day)")
-    args = parser.parse_args()
-    day = dt.date.fromisoformat(args.day)
-    now = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
-    OUT.mkdir(exist_ok=True)
+def one_run(args, day, now):
+    """Set up the due items, time both sweeps and roll everything back: the database is untouched."""
     handling = (Status.ASSIGNED, Status.IN_PROGRESS)
-    total_open = Item.objects.filter(status__in=handling).count()
-    rows = []
+    rows, plan, total_open = [], "", 0
     try:
         with transaction.atomic():
             # Only the general ladder's T+3 rung for the chosen items: their deadline is 3 working days ago.
@@ -98,15 +93,35 @@ def main():
             with connection.cursor() as cur:
                 cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                 plan = "\n".join(r[0] for r in cur.fetchall())
-            (OUT / "sweep-plan.txt").write_text(plan + "\n", encoding="utf-8")
             raise Rollback
     except Rollback:
         pass
-    print(f"open items (assigned or in progress): {total_open}; due today: {args.due}; day: {day}")
-    print("| sweep | rungs fired | time (s) | queries |")
-    print("|---|---|---|---|")
-    for name, n, secs, q in rows:
-        print(f"| {name} | {n} | {secs:.2f} | {q} |")
+    return total_open, rows, plan
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--due", type=int, default=1000)
+    parser.add_argument("--day", default="2026-11-24", help="the day the sweep runs (a working day)")
+    parser.add_argument("--runs", type=int, default=1, help="repeat the whole (rolled back) measurement; "
+                        "the table gives each run's figures and the median time")
+    args = parser.parse_args()
+    day = dt.date.fromisoformat(args.day)
+    now = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+    OUT.mkdir(exist_ok=True)
+    runs = []
+    for _ in range(args.runs):
+        total_open, rows, plan = one_run(args, day, now)
+        runs.append(rows)
+    (OUT / "sweep-plan.txt").write_text(plan + "\n", encoding="utf-8")
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"] * 3
+    print(f"open items (assigned or in progress): {total_open}; due today: {args.due}; day: {day}; "
+          f"chunk: {ladder.CHUNK}; load average after: {' '.join(load)}")
+    print("| sweep | rungs fired | time (s), each run | median (s) | statements |")
+    print("|---|---:|---|---:|---:|")
+    for i, (name, n, _, q) in enumerate(runs[0]):
+        times = [r[i][2] for r in runs]
+        print(f"| {name} | {n:,} | {', '.join(f'{t:.2f}' for t in times)} | {statistics.median(times):.2f} | {q:,} |")
     print("\ncandidate query plan (bench/out/sweep-plan.txt):")
     print("\n".join(plan.splitlines()[:8]))
 
