@@ -357,7 +357,8 @@ class EventQuerySet(models.QuerySet):
         objs = list(objs)
         if not objs:
             return objs
-        with transaction.atomic():
+        # All or nothing; inside a caller's transaction an error rolls that back, no savepoint needed.
+        with transaction.atomic(savepoint=False):
             ids = sorted({e.item_id for e in objs})
             heads = {}
             for i in range(0, len(ids), 5000):  # PostgreSQL takes at most 65,535 parameters a statement

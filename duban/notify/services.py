@@ -17,7 +17,6 @@ from .selectors import preferences_of
 # The ladder names its rungs by their action; these are the same messages under the inbox's names.
 KIND_ALIASES = {"remind": Notification.Kind.REMINDER, "demand_explanation": Notification.Kind.EXPLANATION_DUE}
 TITLE_MAX = Notification._meta.get_field("title").max_length
-BATCH = 1000  # rows an insert statement: 7 parameters each, far below PostgreSQL's 65,535
 
 
 @dataclass
@@ -57,10 +56,11 @@ def notify_many(messages: list[Message], *, now=None) -> list[list[Notification]
         notes += group
     if not notes:
         return groups
-    with transaction.atomic():
-        Notification.objects.bulk_create(notes, batch_size=BATCH)
+    # All or nothing, and no savepoint of its own inside a caller's transaction: an error rolls that back.
+    with transaction.atomic(savepoint=False):
+        Notification.objects.bulk_create(notes)
         deliveries = _deliveries_for(groups, now=now)
-        Delivery.objects.bulk_create(deliveries, batch_size=BATCH)
+        Delivery.objects.bulk_create(deliveries)
         if deliveries:
             ids = [d.pk for d in deliveries]
             # A lambda, not a partial: Django names the callback (__qualname__) when it logs a failure.
