@@ -33,12 +33,16 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Value  # noqa: E402
+from django.db.models.functions import Concat  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from duban.deadlines.services import shift_working_days  # noqa: E402
-from duban.items.models import Item, Status  # noqa: E402
+from duban.items.models import Event, Item, Status  # noqa: E402
+from duban.notify.models import Delivery, Notification  # noqa: E402
+from duban.orgs.models import User  # noqa: E402
 from duban.urging import ladder  # noqa: E402
-from duban.urging.models import LadderStep  # noqa: E402
+from duban.urging.models import LadderStep, Notice  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -69,7 +73,7 @@ def timed_sweep(now):
 def one_run(args, day, now):
     """Set up the due items, time both sweeps and roll everything back: the database is untouched."""
     handling = (Status.ASSIGNED, Status.IN_PROGRESS)
-    rows, plan, total_open = [], "", 0
+    rows, plan, total_open, written = [], "", 0, {}
     try:
         with transaction.atomic():
             # Only the general ladder's T+3 rung for the chosen items: their deadline is 3 working days ago.
@@ -82,8 +86,17 @@ def one_run(args, day, now):
                            .order_by("id").values_list("id", flat=True)[: args.due])
             Item.objects.filter(id__in=due_ids).update(deadline=deadline)
             LadderStep.objects.exclude(preset="t+3").update(is_active=False)
+            if args.email:
+                # The generated people have no addresses, so no email deliveries: give them one.
+                User.objects.update(email=Concat("username", Value("@example.gov.cn")))
 
             rows.append(("first sweep (fires every due rung)", *timed_sweep(now)))
+            written = {
+                "notices": Notice.objects.filter(issued_at=now).count(),
+                "events": Event.objects.filter(at=now, action="auto_urge").count(),
+                "notifications": Notification.objects.filter(created_at=now).count(),
+                "deliveries": Delivery.objects.filter(notification__created_at=now).count(),
+            }
             rows.append(("second sweep (nothing left to fire)", *timed_sweep(now)))
 
             org_id = Item.objects.filter(id__in=due_ids[:1]).values_list("org_id", flat=True).first()
@@ -96,13 +109,15 @@ def one_run(args, day, now):
             raise Rollback
     except Rollback:
         pass
-    return total_open, rows, plan
+    return total_open, rows, plan, written
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--due", type=int, default=1000)
     parser.add_argument("--day", default="2026-11-24", help="the day the sweep runs (a working day)")
+    parser.add_argument("--email", action="store_true", help="give every person an email address (rolled back): "
+                        "each notification then also queues an email delivery")
     parser.add_argument("--runs", type=int, default=1, help="repeat the whole (rolled back) measurement; "
                         "the table gives each run's figures and the median time")
     args = parser.parse_args()
@@ -111,12 +126,13 @@ def main():
     OUT.mkdir(exist_ok=True)
     runs = []
     for _ in range(args.runs):
-        total_open, rows, plan = one_run(args, day, now)
+        total_open, rows, plan, written = one_run(args, day, now)
         runs.append(rows)
     (OUT / "sweep-plan.txt").write_text(plan + "\n", encoding="utf-8")
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"] * 3
     print(f"open items (assigned or in progress): {total_open}; due today: {args.due}; day: {day}; "
-          f"chunk: {ladder.CHUNK}; load average after: {' '.join(load)}")
+          f"chunk: {ladder.CHUNK}; emails: {'yes' if args.email else 'no'}; load average after: {' '.join(load)}")
+    print("rows the first sweep wrote: " + ", ".join(f"{k} {v:,}" for k, v in written.items()))
     print("| sweep | rungs fired | time (s), each run | median (s) | statements |")
     print("|---|---:|---|---:|---:|")
     for i, (name, n, _, q) in enumerate(runs[0]):
