@@ -363,11 +363,11 @@ class EventQuerySet(models.QuerySet):
             heads = {}
             for i in range(0, len(ids), 5000):  # PostgreSQL takes at most 65,535 parameters a statement
                 chunk = ids[i:i + 5000]
-                # In id order, as every batch locks items, so two batches never wait on each other.
+                # In id order, as every batch locks items: two batches never wait on each other in a cycle.
                 list(Item.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
-                heads.update({h.item_id: h for h in
-                              ChainHead.objects.select_for_update().filter(item_id__in=chunk).order_by("pk")})
-            state = {i: (heads[i].hash, heads[i].length) if i in heads else ("", 0) for i in ids}
+                heads.update({item_id: (h, n) for item_id, h, n in ChainHead.objects.select_for_update()
+                              .filter(item_id__in=chunk).order_by("pk").values_list("item_id", "hash", "length")})
+            state = {i: heads.get(i, ("", 0)) for i in ids}
             for e in objs:
                 _stamp(e)
                 prev, n = state[e.item_id]
