@@ -63,9 +63,10 @@ class Counter:
 
 
 def timed_sweep(now, chunk=ladder.CHUNK):
+    """(rungs fired, wall seconds, statements, this process's CPU seconds) of one sweep."""
     counter = Counter()
     with connection.execute_wrapper(counter):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fired = ladder.sweep(now=now, chunk=chunk)
         if connection.vendor == "postgresql":
             # The foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED); the measurement
@@ -73,7 +74,7 @@ def timed_sweep(now, chunk=ladder.CHUNK):
             with connection.cursor() as cur:
                 cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cur.execute("SET CONSTRAINTS ALL DEFERRED")
-        return fired, time.perf_counter() - t0, counter.n
+        return fired, time.perf_counter() - t0, counter.n, time.process_time() - c0
 
 
 def one_run(args, day, now):
@@ -140,11 +141,13 @@ def main():
     print(f"open items (assigned or in progress): {total_open}; due today: {args.due}; day: {day}; "
           f"chunk: {args.chunk}; emails: {'yes' if args.email else 'no'}; load average after: {' '.join(load)}")
     print("rows the first sweep wrote: " + ", ".join(f"{k} {v:,}" for k, v in written.items()))
-    print("| sweep | rungs fired | time (s), each run | median (s) | statements |")
-    print("|---|---:|---|---:|---:|")
-    for i, (name, n, _, q) in enumerate(runs[0]):
+    print("| sweep | rungs fired | time (s), each run | median (s) | fastest (s) | Python CPU (s), median | statements |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for i, (name, n, _, q, _) in enumerate(runs[0]):
         times = [r[i][2] for r in runs]
-        print(f"| {name} | {n:,} | {', '.join(f'{t:.2f}' for t in times)} | {statistics.median(times):.2f} | {q:,} |")
+        cpu = statistics.median(r[i][4] for r in runs)
+        print(f"| {name} | {n:,} | {', '.join(f'{t:.2f}' for t in times)} | {statistics.median(times):.2f} "
+              f"| {min(times):.2f} | {cpu:.2f} | {q:,} |")
     print("\ncandidate query plan (bench/out/sweep-plan.txt):")
     print("\n".join(plan.splitlines()[:8]))
 
