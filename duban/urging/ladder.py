@@ -161,11 +161,11 @@ def _claim(firings: list[Firing], *, now) -> set[tuple[int, int]]:
     for f in firings:
         params += [f.item_id, f.step.id, fields["deadline"].get_db_prep_save(f.deadline, connection), fired_at]
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(FiredStep._meta.db_table)} "
-           f"({qn('item_id')}, {qn('step_id')}, {qn('deadline')}, {qn('fired_at')}) "
+    item, step, deadline, at = (qn(fields[n].column) for n in ("item", "step", "deadline", "fired_at"))
+    # Django's bulk_create(ignore_conflicts=True) cannot say which rows went in; RETURNING can.
+    sql = (f"INSERT INTO {qn(FiredStep._meta.db_table)} ({item}, {step}, {deadline}, {at}) "
            f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(firings))} "
-           f"ON CONFLICT ({qn('item_id')}, {qn('step_id')}, {qn('deadline')}) DO NOTHING "
-           f"RETURNING {qn('item_id')}, {qn('step_id')}")
+           f"ON CONFLICT ({item}, {step}, {deadline}) DO NOTHING RETURNING {item}, {step}")
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return {(item_id, step_id) for item_id, step_id in cur.fetchall()}
