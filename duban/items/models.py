@@ -366,14 +366,17 @@ class EventQuerySet(models.QuerySet):
         objs = list(objs)
         if not objs:
             return objs
-        with transaction.atomic():
+        # All or nothing; inside a caller's transaction an error rolls that back, no savepoint needed.
+        with transaction.atomic(savepoint=False):
             ids = sorted({e.item_id for e in objs})
             heads = {}
             for i in range(0, len(ids), 5000):  # PostgreSQL takes at most 65,535 parameters a statement
                 chunk = ids[i:i + 5000]
-                list(Item.objects.select_for_update().filter(pk__in=chunk).values_list("pk", flat=True))
-                heads.update({h.item_id: h for h in ChainHead.objects.select_for_update().filter(item_id__in=chunk)})
-            state = {i: (heads[i].hash, heads[i].length) if i in heads else ("", 0) for i in ids}
+                # In id order, as every batch locks items: two batches never wait on each other in a cycle.
+                list(Item.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
+                heads.update({item_id: (h, n) for item_id, h, n in ChainHead.objects.select_for_update()
+                              .filter(item_id__in=chunk).order_by("pk").values_list("item_id", "hash", "length")})
+            state = {i: heads.get(i, ("", 0)) for i in ids}
             for e in objs:
                 _stamp(e)
                 prev, n = state[e.item_id]
@@ -381,10 +384,10 @@ class EventQuerySet(models.QuerySet):
                 e.hash = chain.hash_of(e, prev)
                 state[e.item_id] = (e.hash, n + 1)
             created = super().bulk_create(objs, *args, **kwargs)
+            # New heads and moved ones in one statement per 2,000 (the rows are locked above).
             ChainHead.objects.bulk_create(
-                [ChainHead(item_id=i, hash=h, length=n) for i, (h, n) in state.items() if i not in heads], batch_size=2000)
-            for i, head in heads.items():
-                ChainHead.objects.filter(pk=head.pk).update(hash=state[i][0], length=state[i][1])
+                [ChainHead(item_id=i, hash=h, length=n) for i, (h, n) in state.items()], batch_size=2000,
+                update_conflicts=True, unique_fields=["item"], update_fields=["hash", "length"])
         return created
 
 

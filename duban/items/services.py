@@ -98,10 +98,18 @@ def _date(value, label) -> dt.date:
 
 
 def record(item: Item, actor, action: str, *, from_status="", to_status="", comment="", data=None, now=None) -> Event:
-    return Event.objects.create(
-        item=item, actor=actor, action=action, from_status=from_status, to_status=to_status,
-        comment=comment or "", data=data or {}, at=_now(now),
-    )
+    ev = new_event(item, actor, action, from_status=from_status, to_status=to_status, comment=comment, data=data,
+                   now=now)
+    ev.save(force_insert=True)
+    return ev
+
+
+def new_event(item: Item, actor, action: str, *, from_status="", to_status="", comment="", data=None,
+              now=None) -> Event:
+    """The event ``record`` appends, unsaved: many at once go in with ``Event.objects.bulk_create``,
+    which chains them in list order (the ladder's batched sweep)."""
+    return Event(item=item, actor=actor, action=action, from_status=from_status, to_status=to_status,
+                 comment=comment or "", data=data or {}, at=_now(now))
 
 
 def parse_version(version) -> int | None:
@@ -312,15 +320,22 @@ def take_next(series_model, **key) -> int:
     The row is locked for the rest of the caller's transaction, so two takers at the same moment
     are serialised, and a rolled-back transaction gives its number back.
     """
+    return take_block(series_model, 1, **key)[0]
+
+
+def take_block(series_model, count: int, **key) -> range:
+    """Take the next ``count`` numbers of a series at once (the ladder's batched sweep), under the
+    same lock as ``take_next``: consecutive, never duplicated or skipped."""
     try:
         with transaction.atomic():
             series_model.objects.get_or_create(**key)
     except IntegrityError:
         pass  # created by a concurrent transaction
     series = series_model.objects.select_for_update().get(**key)
-    series.last += 1
+    first = series.last + 1
+    series.last += count
     series.save(update_fields=["last"])
-    return series.last
+    return range(first, series.last + 1)
 
 
 def next_number(org, year: int) -> int:

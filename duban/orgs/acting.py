@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import UNIT_ROLES, Role, Unit, User
 
@@ -76,11 +76,38 @@ def acting_for(user) -> Acting:
     return result
 
 
+def _capacity_roles(liaison: bool, head: bool) -> tuple[set[str], set[str]]:
+    """The roles that answer for a unit in these capacities: in the unit itself, and in the lower
+    organisation's office when the unit stands for it."""
+    unit_roles = {Role.LIAISON} if liaison else set()
+    office_roles = set(LINKED_LIAISON_ROLES) if liaison else set()
+    if head:
+        unit_roles.add(Role.UNIT_HEAD)
+        office_roles.update(LINKED_HEAD_ROLES)
+    return unit_roles, office_roles
+
+
 def people_acting_for(unit_ids, *, liaison=True, head=True) -> QuerySet[User]:
     """The people who answer for these units as liaison and/or head: the units' own liaisons and
     heads, and for a linked unit the lower organisation's office (the reverse of ``acting_for``)."""
-    unit_roles = [Role.LIAISON] * liaison + [Role.UNIT_HEAD] * head
-    office_roles = list(LINKED_LIAISON_ROLES) * liaison + list(LINKED_HEAD_ROLES) * head
+    unit_roles, office_roles = _capacity_roles(liaison, head)
     return User.objects.filter(
-        Q(unit_id__in=unit_ids, role__in=unit_roles) | Q(org__upper_unit__in=unit_ids, role__in=set(office_roles))
+        Q(unit_id__in=unit_ids, role__in=unit_roles) | Q(org__upper_unit__in=unit_ids, role__in=office_roles)
     )
+
+
+def people_acting_for_each(unit_ids, *, liaison=True, head=True, active_only=True) -> dict[int, list[User]]:
+    """``people_acting_for`` of many units in one query, as {unit id: people in id order} (the
+    ladder's batched sweep tells each item's lead unit its own people)."""
+    unit_ids = set(unit_ids)
+    unit_roles, office_roles = _capacity_roles(liaison, head)
+    qs = people_acting_for(unit_ids, liaison=liaison, head=head).annotate(stands_for_unit=F("org__upper_unit"))
+    if active_only:
+        qs = qs.filter(is_active=True)
+    each: dict[int, list[User]] = {u: [] for u in unit_ids}
+    for person in qs.order_by("id"):
+        if person.unit_id in unit_ids and person.role in unit_roles:
+            each[person.unit_id].append(person)
+        if person.stands_for_unit in unit_ids and person.role in office_roles:
+            each[person.stands_for_unit].append(person)
+    return each

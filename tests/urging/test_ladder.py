@@ -92,7 +92,7 @@ def test_a_failure_midway_leaves_nothing_and_the_next_sweep_fires(world, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("crash")
 
-    monkeypatch.setattr(ladder, "send", broken)
+    monkeypatch.setattr(ladder, "send_many", broken)
     with pytest.raises(RuntimeError):
         ladder.sweep(now=aware(2026, 10, 15, 9))
     assert not FiredStep.objects.exists() and not Notice.objects.exists()
