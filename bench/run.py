@@ -42,6 +42,7 @@ from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from duban.api.models import ApiToken  # noqa: E402
 from duban.items.models import OPEN_STATUSES, Assignment, Event, Item  # noqa: E402
 from duban.items.selectors import items_visible_to  # noqa: E402
 from duban.orgs.models import Role, User  # noqa: E402
@@ -131,6 +132,8 @@ class Bench:
             (f"事项页（已归档，{n_arch}条记录）", f"/items/{rich_arch}/"),
             (f"事项页（办理中，{n_small}条记录）", f"/items/{small}/"),
             ("导出CSV status=open", "/items/export.csv?" + urlencode({"status": "open"})),
+            ("JSON 列表 /api/v1/items", "/api/v1/items"),
+            ("JSON 列表 status=open", "/api/v1/items?" + urlencode({"status": "open"})),
         ]
         return pages
 
@@ -155,6 +158,8 @@ class Bench:
         for role_label, user in people:
             client = Client()
             client.force_login(user)
+            # The JSON API takes a bearer token, as an OA integration sends it.
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)[1]}"
             unit_id = self.other_unit(user)
             visible = items_visible_to(user).count()
             print(f"\n## {role_label} {user.username}（{user.unit or '—'}），可见事项 {visible} 件", flush=True)
