@@ -40,6 +40,7 @@ plain, secure = c.get("/no-such-page/"), c.get("/no-such-page/", secure=True)
 print(json.dumps({
     "debug": settings.DEBUG, "plain": plain.status_code, "location": plain.get("Location", ""),
     "hsts": secure.get("Strict-Transport-Security", ""), "secure_cookies": settings.SESSION_COOKIE_SECURE,
+    "loaders": [type(l).__module__ for l in __import__("django.template", fromlist=["engines"]).engines["django"].engine.template_loaders],
 }))
 """
 
@@ -70,6 +71,11 @@ def test_a_fresh_copy_migrates_by_readmes_production_steps_without_a_var_folder(
 def test_debug_is_off_unless_asked_for():
     assert probe(DUBAN_DEBUG=None, DUBAN_HTTPS="0")["debug"] is False
     assert probe(DUBAN_DEBUG="1", DUBAN_SECRET_KEY=None)["debug"] is True
+
+
+def test_production_caches_compiled_templates():
+    """Issue 13, point 1: templates are parsed once per process, not on every request."""
+    assert probe(DUBAN_DEBUG=None, DUBAN_HTTPS="0")["loaders"] == ["django.template.loaders.cached"]
 
 
 def test_production_refuses_to_start_on_the_public_demo_key():
