@@ -37,6 +37,9 @@ fail() {
 }
 
 # The production configuration, as deploy/duban.env.example sets it, on throwaway resources.
+# Nothing of the caller's test environment leaks in (scripts/test.sh allows async-unsafe calls for
+# Playwright; check --deploy rightly refuses that in production).
+unset DJANGO_ALLOW_ASYNC_UNSAFE DUBAN_DEBUG DUBAN_QUEUE_IMMEDIATE DJANGO_SETTINGS_MODULE
 export DATABASE_URL="$PG/$DB"
 export DUBAN_DEBUG=0
 export DUBAN_SECRET_KEY="deploy-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
