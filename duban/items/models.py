@@ -137,10 +137,11 @@ class Item(models.Model):
             models.Index(fields=["status", "last_progress_at"], name="item_status_progress"),
             # The few secret items, for items_visible_to's "named on a secret item" subquery.
             models.Index(fields=["id"], condition=models.Q(is_secret=True), name="item_secret"),
-            # "共 N 件" over an organisation's items, and the visibility test of items_visible_to,
-            # read from the index alone on PostgreSQL (100,000 items: 78 → 26 ms; issue 13).
-            # SQLite has no covering indexes and builds a plain index on org (models.W040 silenced).
-            models.Index(fields=["org"], include=["is_secret", "drafter", "id"], name="item_org_visibility"),
+            # "共 N 件" over an organisation's items, whole or by status, with the visibility test
+            # of items_visible_to, read from the index alone on PostgreSQL (100,000 items: all
+            # 78 → 17 ms, the open ones 50 → 15 ms; issue 13). SQLite has no covering indexes and
+            # builds a plain index on (org, status) (models.W040 silenced).
+            models.Index(fields=["org", "status"], include=["is_secret", "drafter", "id"], name="item_org_visibility"),
         ]
 
     def __str__(self):

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='item',
-            index=models.Index(fields=['org'], include=('is_secret', 'drafter', 'id'), name='item_org_visibility'),
+            index=models.Index(fields=['org', 'status'], include=('is_secret', 'drafter', 'id'), name='item_org_visibility'),
         ),
     ]
