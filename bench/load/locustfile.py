@@ -201,7 +201,7 @@ class Browser(FastHttpUser):
 
     def item_list(self):
         page = random.choice(["", "", "", "?page=2", f"?page={random.randint(3, 40)}"])
-        return self.page(f"/items/{page}", "事项列表")
+        return self.page("/items/" + page, "事项列表")
 
     def filtered_list(self):
         params = random.choice([
