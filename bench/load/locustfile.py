@@ -219,7 +219,12 @@ class Browser(FastHttpUser):
             return self.page(f"/items/?{urlencode({'q': random.choice(SEARCH_2)})}", "搜索 2字（htmx）", htmx=True)
         return self.page(f"/items/?{urlencode({'q': random.choice(SEARCH_4)})}", "搜索 4字（htmx）", htmx=True)
 
+    def pause(self, lo: float = 1, hi: float = 3):
+        """Reading a page before the next click, or filling a form: think time within a task."""
+        time.sleep(random.uniform(lo, hi) * THINK)
+
     def open_item(self, url: str):
+        self.pause()
         return self.page(url, "事项页")
 
     def open_some_item(self, doc):
@@ -231,6 +236,7 @@ class Browser(FastHttpUser):
         form = _find_form(doc, rf"/items/\d+/act/{action}/")
         if form is None:
             return None
+        self.pause(2, 5)
         data = _form_data(form) | overrides
         return self.post(form.get("action"), data, name, files=files)
 
@@ -239,6 +245,7 @@ class Browser(FastHttpUser):
         for form in doc.forms:
             for button in form.xpath(".//button[@formaction]"):
                 if re.fullmatch(rf"/reports/\d+/{action}/", button.get("formaction") or ""):
+                    self.pause()
                     data = _form_data(form) | (overrides or {})
                     return self.post(button.get("formaction"), data, name)
         return None
@@ -288,6 +295,7 @@ class Supervisor(Browser):
         doc = self.page("/items/new/", "拟办页 /items/new/")
         if doc is None:
             return
+        self.pause(10, 30)  # typing the title and the requirements
         form = doc.forms[-1]
         if not form.xpath('.//*[@name="title"]'):
             form = next(f for f in doc.forms if f.xpath('.//*[@name="title"]'))
@@ -307,7 +315,6 @@ class Supervisor(Browser):
         data.pop("source_files", None)
         page = self.post("/items/new/", data, "拟办 POST", follow_name="事项页（草拟后）")
         if page is not None:
-            time.sleep(random.uniform(1, 3) * THINK)
             self.item_action(page, "submit_proposal", {"comment": "拟办意见：请审批。"}, "呈领导审批 POST")
 
     @task(1)
@@ -432,7 +439,6 @@ class Liaison(Browser):
         page = self.item_action(doc, "draft_report", {"kind": kind, "body": "本单位已按要求推进，阶段进展如下：……" * 4},
                                 "起草报告 POST", files=files)
         if page is not None:
-            time.sleep(random.uniform(1, 3) * THINK)
             self.report_action(page, "send_report_to_head", "呈负责人审签 POST")
 
     @task(2)
