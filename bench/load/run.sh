@@ -65,8 +65,7 @@ $PY bench/load/check.py baseline --dsn "$DATABASE_URL" --out "$OUT/baseline.json
 if [ -f deploy/gunicorn.conf.py ]; then
   GUNICORN=(-c deploy/gunicorn.conf.py --bind "127.0.0.1:$PORT" --workers "$WORKERS")
 else
-  GUNICORN=(--bind "127.0.0.1:$PORT" --workers "$WORKERS" --worker-class sync --timeout 60 --graceful-timeout 20
-            --max-requests 5000 --max-requests-jitter 500)
+  GUNICORN=(--bind "127.0.0.1:$PORT" --workers "$WORKERS" --worker-class sync --timeout 60 --graceful-timeout 20)
 fi
 .venv/bin/gunicorn duban.wsgi:application "${GUNICORN[@]}" --error-logfile "$OUT/gunicorn.log" &
 PIDS+=($!)
@@ -109,12 +108,20 @@ print(shift_working_days(timezone.localdate(), 1).isoformat() + 'T09:00:00+08:00
   PIDS+=($!)
 fi
 
+CPU0=$(grep '^cpu ' /proc/stat)
 LOAD_LOG=$OUT/requests.csv .venv/bin/locust -f "$LOCUSTFILE" --headless --host "http://127.0.0.1:$PORT" \
   "${LOCUST_ARGS[@]}" --csv "$OUT/locust" --csv-full-history --stop-timeout 15 --only-summary \
   --loglevel WARNING 2>&1 | tee "$OUT/locust.txt" || true
 if [ $LADDER = 1 ]; then wait "${PIDS[-1]}" 2>/dev/null || true; fi
 sleep 5   # let the consumers finish the notifications the last actions queued
 echo "queue left in redis db $REDIS_DB: $(redis-cli -n "$REDIS_DB" llen huey.redis.duban) tasks"
+# CPU the application used (seconds): gunicorn's workers, the consumers; the machine's busy share.
+cpu_of() { ps -o times= "$@" 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+{
+  echo "gunicorn workers CPU s: $(cpu_of --ppid "${PIDS[0]}")"
+  echo "huey consumers CPU s: $(cpu_of -p "${PIDS[1]},${PIDS[2]}")"
+  echo "machine CPU busy during the run: $(awk -v a="$CPU0" '/^cpu /{split(a, b, " "); t = 0; for (i = 2; i <= 9; i++) t += $i - b[i]; idle = ($5 + $6) - (b[5] + b[6]); printf "%.0f %%", 100 * (t - idle) / t}' /proc/stat)"
+} | tee "$OUT/cpu.txt"
 stop_all
 echo "uptime after: $(uptime)" | tee -a "$OUT/uptime.txt"
 grep -h "Traceback\|Error" "$OUT/gunicorn.log" "$OUT/huey1.log" "$OUT/huey2.log" | sort | uniq -c | head -20 || true
