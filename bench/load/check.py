@@ -14,6 +14,8 @@ prints PASS or FAIL per check and exits 1 if any failed:
 - every rung fired once: no (item, step, deadline) twice in ``urging_firedstep`` and, among the
   ``auto_urge`` events written during the run, none twice for one (item, step, deadline); every
   notice issued during the run is named by exactly one such event;
+- the items touched during the run: status equal to their last event's, and their event hash
+  chains verify (``duban.items.chain.verify_chain``, as ``manage.py verify_archive`` does);
 - the requests: 0 failures, p95 under 500 ms (locust's aggregated row, and computed exactly from
   the request log, all requests and after the ramp-up).
 
@@ -122,6 +124,20 @@ def verify(args) -> int:
         check(not bad, "催办单/督办令 each named by one firing",
               f"{len(notices)} notices issued during the run" + (f"; not once: {bad[:5]}" if bad else ""))
 
+        touched = [r[0] for r in conn.execute(
+            "select distinct item_id from items_event where id > %s", (base["max_event_id"],))]
+        wrong = conn.execute("""
+            select i.id, i.status, last.to_status from items_item i
+            cross join lateral (select to_status from items_event e where e.item_id = i.id and e.to_status <> ''
+                                order by e.id desc limit 1) last
+            where i.id = any(%s) and i.status <> last.to_status limit 5
+        """, (touched,)).fetchall()
+        check(not wrong, "事项状态 = 最后一条记录的状态 (items touched)",
+              f"{len(touched)} items touched during the run" + (f"; differ: {wrong}" if wrong else ""))
+        breaks = _chain_breaks(conn, touched)
+        check(not breaks, "记录链完整 (event hash chains of the items touched)",
+              f"{len(touched)} chains verified" + (f"; {len(breaks)} breaks: {breaks[:3]}" if breaks else ""))
+
     if args.stats and os.path.exists(args.stats):
         with open(args.stats, newline="", encoding="utf-8") as f:
             agg = next((r for r in csv.DictReader(f) if r["Name"] == "Aggregated"), None)
@@ -146,6 +162,27 @@ def verify(args) -> int:
     for ok, name, detail in results:
         print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}")
     return 0 if all(ok for ok, *_ in results) else 1
+
+
+def _chain_breaks(conn, item_ids) -> list:
+    """duban.items.chain.verify_chain over each item's events as stored (pure functions, no Django)."""
+    from collections import namedtuple
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+    from duban.items.chain import verify_chain
+
+    Ev = namedtuple("Ev", "id item_id actor_id action from_status to_status comment data at prev_hash hash")
+    heads = dict((r[0], (r[1], r[2])) for r in conn.execute(
+        "select item_id, hash, length from items_chainhead where item_id = any(%s)", (item_ids,)))
+    events: dict[int, list] = {}
+    for row in conn.execute(f"select {', '.join(Ev._fields)} from items_event where item_id = any(%s) order by id",
+                            (item_ids,)):
+        events.setdefault(row[1], []).append(Ev(*row))
+    breaks = []
+    for item_id in item_ids:
+        head_hash, head_length = heads.get(item_id, (None, None))
+        breaks += verify_chain(item_id, events.get(item_id, []), head_hash, head_length)
+    return breaks
 
 
 def _read_log(path):

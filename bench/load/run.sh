@@ -78,6 +78,7 @@ for _ in $(seq 60); do
   sleep 1
 done
 curl -fso /dev/null "http://127.0.0.1:$PORT/login/" || { echo "gunicorn did not answer" >&2; exit 1; }
+for _ in $(seq $((WORKERS * 4))); do curl -fso /dev/null "http://127.0.0.1:$PORT/login/"; done  # workers warm, as in service
 
 if [ $SATURATION = 1 ]; then
   LOCUSTFILE=bench/load/saturation.py
