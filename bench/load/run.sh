@@ -8,7 +8,9 @@
 #
 # Options: -u USERS  -r SPAWN_RATE  -t RUN_TIME  --db NAME (default duban_load; never duban_bench:
 # the run writes)  --workers N (gunicorn, default 4)  --port N (8077)  --redis-db N (7)
-# --no-ladder (skip the ladder rehearsal)  --out DIR (default bench/out/load/<time>).
+# --no-ladder (skip the ladder rehearsal)  --out DIR (default bench/out/load/<time>)
+# --fresh (drop the copy and make it again from duban_bench first: a run changes it, and the ladder
+# rehearsal fires tomorrow's rungs only once per copy).
 #
 # The copy: createdb -h localhost -U postgres -T duban_bench duban_load   (bench/README.md).
 # What runs: gunicorn (sync workers) with DEBUG off and DUBAN_HTTPS=0; DUBAN_QUEUE=redis on its own
@@ -21,7 +23,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 PY=$ROOT/.venv/bin/python
 
-USERS=200 RATE=10 TIME=10m DB=duban_load WORKERS=4 PORT=8077 REDIS_DB=7 LADDER=1 SATURATION=0 OUT=""
+USERS=200 RATE=10 TIME=10m DB=duban_load WORKERS=4 PORT=8077 REDIS_DB=7 LADDER=1 SATURATION=0 OUT="" FRESH=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -u) USERS=$2; shift 2 ;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --no-ladder) LADDER=0; shift ;;
     --saturation) SATURATION=1; shift ;;
     --out) OUT=$2; shift 2 ;;
+    --fresh) FRESH=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +44,15 @@ if [ "$DB" = duban_bench ]; then echo "refusing to write to duban_bench: make a 
 SUFFIX=""; [ $SATURATION = 1 ] && SUFFIX=-sat
 OUT=${OUT:-$ROOT/bench/out/load/$(date -u +%Y%m%dT%H%M%SZ)$SUFFIX}
 mkdir -p "$OUT/var"
+if [ $FRESH = 1 ]; then
+  dropdb -h localhost -U postgres --if-exists "$DB"
+  # CREATE DATABASE … TEMPLATE needs no other session on duban_bench: others time pages on it.
+  for i in $(seq 60); do
+    createdb -h localhost -U postgres -T duban_bench "$DB" 2>/dev/null && break
+    [ "$i" = 60 ] && { echo "duban_bench stayed busy: no copy" >&2; exit 1; }
+    sleep 5
+  done
+fi
 
 export DATABASE_URL=postgres://postgres@localhost:5432/$DB
 export DUBAN_DEBUG=0 DUBAN_HTTPS=0 DUBAN_ALLOWED_HOSTS=127.0.0.1,localhost
