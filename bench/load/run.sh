@@ -102,14 +102,14 @@ else
   LOCUSTFILE=bench/load/locustfile.py
   LOCUST_ARGS=(--users "$USERS" --spawn-rate "$RATE" --run-time "$TIME")
 fi
+SECS=$($PY -c "import re,sys; m=re.fullmatch(r'(\d+)([smh]?)', sys.argv[1]); print(int(m[1])*{'':1,'s':1,'m':60,'h':3600}[m[2]])" "$TIME")
+if [ $SATURATION = 1 ]; then SECS=320; fi
 if [ $LADDER = 1 ]; then
   # A third of the run in, two sweeps at once for the next working day (see the header).
-  SECS=$($PY -c "import re,sys; m=re.fullmatch(r'(\d+)([smh]?)', sys.argv[1]); print(int(m[1])*{'':1,'s':1,'m':60,'h':3600}[m[2]])" "$TIME")
   NEXT=$(DUBAN_DEBUG=0 $PY manage.py shell -c "
 from django.utils import timezone
 from duban.deadlines.services import shift_working_days
 print(shift_working_days(timezone.localdate(), 1).isoformat() + 'T09:00:00+08:00')" | tail -1)
-  if [ $SATURATION = 1 ]; then SECS=180; fi
   (
     sleep $((SECS / 3))
     echo "ladder rehearsal at $(date -u +%T): sweep_ladder --now $NEXT, twice at once"
@@ -118,21 +118,26 @@ print(shift_working_days(timezone.localdate(), 1).isoformat() + 'T09:00:00+08:00
     wait
     cat "$OUT/ladder1.log" "$OUT/ladder2.log"
   ) &
-  PIDS+=($!)
+  LADDER_PID=$!
+  PIDS+=($LADDER_PID)
 fi
 
-CPU0=$(grep '^cpu ' /proc/stat)
+( for _ in 1 2 3; do sleep $((SECS / 4)); echo "uptime during: $(uptime)" >>"$OUT/uptime.txt"; done ) &
+PIDS+=($!)
+cpu_of() { ps -o times= "$@" 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+CPU0=$(grep '^cpu ' /proc/stat) GCPU0=$(cpu_of --ppid "${PIDS[0]}") HCPU0=$(cpu_of -p "${PIDS[1]},${PIDS[2]}")
 LOAD_LOG=$OUT/requests.csv .venv/bin/locust -f "$LOCUSTFILE" --headless --host "http://127.0.0.1:$PORT" \
   "${LOCUST_ARGS[@]}" --csv "$OUT/locust" --csv-full-history --stop-timeout 15 --only-summary \
   --loglevel WARNING 2>&1 | tee "$OUT/locust.txt" || true
-if [ $LADDER = 1 ]; then wait "${PIDS[-1]}" 2>/dev/null || true; fi
+if [ $LADDER = 1 ]; then wait "$LADDER_PID" 2>/dev/null || true; fi
 sleep 5   # let the consumers finish the notifications the last actions queued
 echo "queue left in redis db $REDIS_DB: $(redis-cli -n "$REDIS_DB" llen huey.redis.duban) tasks"
-# CPU the application used (seconds): gunicorn's workers, the consumers; the machine's busy share.
-cpu_of() { ps -o times= "$@" 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+# CPU the application used during the run (seconds): gunicorn's workers, the consumers; the machine's busy share.
 {
-  echo "gunicorn workers CPU s: $(cpu_of --ppid "${PIDS[0]}")"
-  echo "huey consumers CPU s: $(cpu_of -p "${PIDS[1]},${PIDS[2]}")"
+  echo "gunicorn workers CPU s: $(( $(cpu_of --ppid "${PIDS[0]}") - GCPU0 )) (start-up and warm-up excluded)"
+  echo "huey consumers CPU s: $(( $(cpu_of -p "${PIDS[1]},${PIDS[2]}") - HCPU0 ))"
+  BACKENDS=$(pgrep -d, -f "postgres: .* $DB " || true)   # the connections still open (CONN_MAX_AGE 60 s)
+  echo "PostgreSQL backends of $DB still open: CPU s: $([ -n "$BACKENDS" ] && cpu_of -p "$BACKENDS" || echo 0)"
   echo "machine CPU busy during the run: $(awk -v a="$CPU0" '/^cpu /{split(a, b, " "); t = 0; for (i = 2; i <= 9; i++) t += $i - b[i]; idle = ($5 + $6) - (b[5] + b[6]); printf "%.0f %%", 100 * (t - idle) / t}' /proc/stat)"
 } | tee "$OUT/cpu.txt"
 stop_all
