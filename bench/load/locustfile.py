@@ -52,7 +52,7 @@ SEARCH_2 = ["督办", "整治", "改造", "安全", "项目", "环境", "建设"
 SEARCH_4 = ["加装电梯", "老旧小区", "安全生产", "营商环境"]
 KINDS = ["instruction", "meeting_decision", "policy_document", "petition", "media_concern", "other"]
 # Messages of refusals that are a race with another session, not a defect (see module docstring).
-CONFLICT_MARKS = ("已被他人更新", "当前状态为", "当前状态", "正在办理中", "已签收", "已经")
+CONFLICT_MARKS = ("已被他人更新", "当前状态为", "正在办理中", "请刷新页面")
 
 CONFLICTS: Counter = Counter()
 REFUSALS: Counter = Counter()
