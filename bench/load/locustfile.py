@@ -251,6 +251,11 @@ class Browser(FastHttpUser):
         return None
 
 
+def _explanation_first(doc) -> bool:
+    """The item page's standing banner: this unit is past the deadline and owes an explanation."""
+    return bool(doc.xpath('//div[not(@role)][contains(@class, "alert-danger")][contains(., "请先报送")]'))
+
+
 def _safe_parse(text):
     try:
         return lxml_html.fromstring(text) if text else None
@@ -447,7 +452,14 @@ class Liaison(Browser):
         links = _item_links(self.home(), "reports_to_submit")
         if links:
             doc = self.open_item(random.choice(links[:10]))
-            if doc is not None:
+            if doc is None:
+                return
+            if _explanation_first(doc):
+                # The page says so: past the deadline, an explanation goes before anything else
+                # (the 报送 button is still shown, and refused). A person drafts the explanation.
+                self.item_action(doc, "draft_report", {"kind": "explanation", "body": "超期原因说明：……" * 4},
+                                 "起草情况说明 POST")
+            else:
                 self.report_action(doc, "submit_report", "报送 POST")
 
 
