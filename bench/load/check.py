@@ -147,6 +147,11 @@ def verify(args) -> int:
             if not args.no_latency:
                 check(p95 < P95_LIMIT_MS, f"p95 < {P95_LIMIT_MS} ms (locust, all requests)",
                       f"p95 {p95:.0f} ms, median {float(agg['50%']):.0f} ms, {float(agg['Requests/s']):.1f} req/s")
+        exceptions = args.stats.replace("_stats.csv", "_exceptions.csv")
+        if os.path.exists(exceptions):
+            with open(exceptions, newline="", encoding="utf-8") as f:
+                errs = [(r["Count"], r["Message"][:100]) for r in csv.DictReader(f)]
+            check(not errs, "0 异常 (locust: errors in the users' own code)", f"{errs}" if errs else "none")
     if args.log and os.path.exists(args.log) and not args.no_latency:
         rows = _read_log(args.log)
         if rows:
