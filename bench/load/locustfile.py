@@ -510,7 +510,7 @@ class OaClient(FastHttpUser):
         r = self.client.get(f"/api/v1/items?status=open&page={random.randint(1, 3)}", headers=self.auth,
                             name="接口 GET /api/v1/items")
         try:
-            ids = [i["id"] for i in r.json().get("items", [])]
+            ids = [i["id"] for i in r.json().get("results", [])]
         except Exception:  # noqa: BLE001 - a failed request is already counted
             ids = []
         if ids:

@@ -9,6 +9,7 @@
 # Options: -u USERS  -r SPAWN_RATE  -t RUN_TIME  --db NAME (default duban_load; never duban_bench:
 # the run writes)  --workers N (gunicorn, default 4)  --port N (8077)  --redis-db N (7)
 # --no-ladder (skip the ladder rehearsal)  --out DIR (default bench/out/load/<time>)
+# LOAD_CLASSES="OaClient Leader" in the environment runs only those user classes (a trial of one part).
 # --fresh (drop the copy and make it again from duban_bench first: a run changes it, and the ladder
 # rehearsal fires tomorrow's rungs only once per copy).
 #
@@ -128,7 +129,7 @@ cpu_of() { ps -o times= "$@" 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
 CPU0=$(grep '^cpu ' /proc/stat) GCPU0=$(cpu_of --ppid "${PIDS[0]}") HCPU0=$(cpu_of -p "${PIDS[1]},${PIDS[2]}")
 LOAD_LOG=$OUT/requests.csv .venv/bin/locust -f "$LOCUSTFILE" --headless --host "http://127.0.0.1:$PORT" \
   "${LOCUST_ARGS[@]}" --csv "$OUT/locust" --csv-full-history --stop-timeout 15 --only-summary \
-  --loglevel WARNING 2>&1 | tee "$OUT/locust.txt" || true
+  --loglevel WARNING ${LOAD_CLASSES:-} 2>&1 | tee "$OUT/locust.txt" || true
 if [ $LADDER = 1 ]; then wait "$LADDER_PID" 2>/dev/null || true; fi
 sleep 5   # let the consumers finish the notifications the last actions queued
 echo "queue left in redis db $REDIS_DB: $(redis-cli -n "$REDIS_DB" llen huey.redis.duban) tasks"
