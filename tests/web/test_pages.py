@@ -299,3 +299,23 @@ def test_work_list_deadlines_in_another_year_carry_the_year(client, world):
     page = html(client.get(reverse("worklist")))
     assert re.search(r"今年到期事项.*?>12-30<", page, re.S)
     assert re.search(rf"明年到期事项.*?>{today.year + 1}-01-05<", page, re.S)
+
+
+def test_past_the_deadline_the_page_offers_no_filing_of_an_approved_progress_report(client, world):
+    """Seed 000 art. 4(4): after the deadline the explanation goes first. The load test found the
+    page offering 报送 for a report the head had approved before the deadline passed, which the
+    service then refused; the button now follows the rule, and returns once the explanation is in."""
+    item = world.item_in(S.IN_PROGRESS)
+    r = svc.draft_report(item.id, world.liaison["lead"], kind=Report.Kind.PROGRESS, body="进展过半")
+    svc.send_report_to_head(r.id, world.liaison["lead"])
+    svc.approve_report(r.id, world.head["lead"])
+    submit = reverse("report_action", args=[r.id, "submit_report"])
+    client.force_login(world.liaison["lead"])
+    assert submit in html(client.get(reverse("item_detail", args=[item.id])))
+
+    Item.objects.filter(pk=item.pk).update(deadline=dt.date.today() - dt.timedelta(days=5))
+    page = html(client.get(reverse("item_detail", args=[item.id])))
+    assert submit not in page and "情况说明" in page
+
+    world.file_report(Item.objects.get(pk=item.pk), Report.Kind.EXPLANATION, body="因雨季施工受阻超期")
+    assert submit in html(client.get(reverse("item_detail", args=[item.id])))
