@@ -500,6 +500,16 @@ def _refuse_unless_explained(item, unit_id, kind, now):
         raise TransitionNotAllowed("本事项已超过办理时限，请先报送情况说明，说明超期原因")
 
 
+def report_actions(user, item, report, *, now=None) -> list[str]:
+    """The actions ``user`` may take on ``report`` now: the workflow's, less 报送 of a report other
+    than the explanation while the explanation is due (the refusal submit_report would give)."""
+    actions = [t.action for t in workflow.available_report_actions(user, item, report)]
+    if ("submit_report" in actions and report.kind != Report.Kind.EXPLANATION
+            and explanation_required(item, report.unit_id, now=now)):
+        actions.remove("submit_report")
+    return actions
+
+
 def draft_report(item_id, by, *, kind, body, now=None) -> Report:
     with transaction.atomic():
         item = _lock(item_id)

@@ -247,10 +247,7 @@ def _render_item(request, item, bound=None, status=200):
     explain_first = mine is not None and services.explanation_required(item, mine.unit_id)
     reports = list(selectors.reports_visible_on(user, item))
     for r in reports:
-        # Past the deadline the explanation goes first: 报送 of any other report would only meet
-        # the service's refusal (seen 13 times in the load test), so the page does not offer it.
-        r.my_actions = [t.action for t in workflow.available_report_actions(user, item, r)
-                        if not (explain_first and t.action == "submit_report" and r.kind != Report.Kind.EXPLANATION)]
+        r.my_actions = services.report_actions(user, item, r)
     can_decide_ext = any(t.action == "decide_extension" for t in actions)
     extensions = list(item.extension_requests.select_related("unit", "requested_by", "decided_by"))
     ctx = {
