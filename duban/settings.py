@@ -148,6 +148,7 @@ INSTALLED_APPS += [
 MIDDLEWARE += [
     "django_otp.middleware.OTPMiddleware",
     "duban.accounts.middleware.SecondFactorMiddleware",
+    "duban.accounts.middleware.IdleSessionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
@@ -172,10 +173,12 @@ AXES_VERBOSE = False
 DUBAN_PROXY_COUNT = int(os.environ.get("DUBAN_PROXY_COUNT", 0))
 AXES_CLIENT_IP_CALLABLE = "duban.accounts.lockout.client_address"
 
-# Idle sessions end: the cookie's age is renewed on every request.
+# Idle sessions end: a signed-in session's end is renewed by its requests, at most once a minute
+# (duban.accounts.middleware.IdleSessionMiddleware), not written on every request.
 DUBAN_SESSION_IDLE_MINUTES = int(os.environ.get("DUBAN_SESSION_IDLE_MINUTES", 30))
+DUBAN_SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_AGE = DUBAN_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Two-factor (django-otp): the issuer shown in the authenticator app.
@@ -387,7 +390,6 @@ if os.environ.get("DUBAN_CACHE_URL"):
         }
     }
 # Sessions stay in the database (django.contrib.sessions' default), shared by every web machine:
-# SESSION_SAVE_EVERY_REQUEST writes each request's session anyway (the idle limit), so cached_db
-# would add a Redis write without saving the database one, and a Redis restart must not sign
-# everyone out.
+# a Redis restart must not sign everyone out, and the idle limit writes a session at most once a
+# minute (IdleSessionMiddleware), so cached_db would save little.
 # --------------------------------------------------------------------------------------------- end

@@ -2,11 +2,15 @@
 and revokes their API tokens, whoever changes it; idle sessions expire."""
 
 import datetime as dt
+import time
 
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from duban.accounts.middleware import IdleSessionMiddleware
 from duban.api.models import ApiToken
 
 from .conftest import PASSWORD, token_request
@@ -72,7 +76,16 @@ def test_the_idle_limit_is_thirty_minutes_unless_configured():
     import duban.settings as production
 
     assert production.DUBAN_SESSION_IDLE_MINUTES == 30
-    assert production.SESSION_COOKIE_AGE == 30 * 60 and production.SESSION_SAVE_EVERY_REQUEST
+    assert production.SESSION_COOKIE_AGE == 30 * 60
+    assert "duban.accounts.middleware.IdleSessionMiddleware" in production.MIDDLEWARE
+    assert production.DUBAN_SESSION_RENEW_SECONDS == 60
+
+
+def _age_renewal(c, seconds):
+    """Pretend the session's end was last pushed back `seconds` ago."""
+    session = c.session
+    session[IdleSessionMiddleware.KEY] = int(time.time()) - seconds
+    session.save()
 
 
 def test_a_session_lasts_the_idle_minutes_from_the_last_request(world, settings):
@@ -80,10 +93,27 @@ def test_a_session_lasts_the_idle_minutes_from_the_last_request(world, settings)
     c = signed_in(world.supervisor)
     session = Session.objects.get(session_key=c.session.session_key)
     # Pretend the last request was 20 minutes ago: the next request pushes the end 30 minutes on.
+    _age_renewal(c, 20 * 60)
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + dt.timedelta(minutes=10))
     assert c.get("/").status_code == 200
     renewed = Session.objects.get(pk=session.pk).expire_date
     assert renewed > timezone.now() + dt.timedelta(minutes=29)
+
+
+def test_a_session_is_written_at_most_once_a_minute(world, settings):
+    """A page view does not write its session when the end was pushed back under a minute ago."""
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    c = signed_in(world.supervisor)
+    c.get("/items/")
+    session = Session.objects.get(session_key=c.session.session_key)
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + dt.timedelta(minutes=10))
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get("/items/").status_code == 200
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    assert Session.objects.get(pk=session.pk).expire_date < timezone.now() + dt.timedelta(minutes=11)
+    _age_renewal(c, 61)
+    assert c.get("/items/").status_code == 200
+    assert Session.objects.get(pk=session.pk).expire_date > timezone.now() + dt.timedelta(minutes=29)
 
 
 def test_a_session_idle_past_the_limit_is_over(world):
