@@ -154,6 +154,8 @@ MIDDLEWARE += [
 ]
 AUTHENTICATION_BACKENDS = [
     "duban.accounts.backends.LockoutBackend",  # first: refuses a locked-out account or address
+    "duban.accounts.backends.PeopleBackend",  # ModelBackend, reading the person with org and unit
+    # Sessions opened before PeopleBackend named ModelBackend: kept so that they stay signed in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -9,6 +9,8 @@ import logging
 import requests
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,15 @@ SSO_FAILURES = {
     "unavailable": "暂时无法连接统一身份认证服务，请稍后再试或使用用户名和密码登录。",
     "failed": "统一身份认证未完成，请重新登录。",
 }
+
+
+class PeopleBackend(ModelBackend):
+    """Username and password, as Django's ModelBackend. The signed-in person is read with their
+    organisation and unit, which every page's header shows: two queries fewer per page."""
+
+    def get_user(self, user_id):
+        user = get_user_model()._default_manager.select_related("org", "unit").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class LockoutBackend(AxesStandaloneBackend):
