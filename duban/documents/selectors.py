@@ -45,8 +45,10 @@ def _notices_visible(user, item):
     return notices_visible_to(user).filter(item=item)
 
 
-def available_forms(user, item) -> list[Available]:
-    """The download buttons of the item page, for a reader who may see the item."""
+def available_forms(user, item, reports=None, extensions=None) -> list[Available]:
+    """The download buttons of the item page, for a reader who may see the item. ``reports`` (the
+    reports visible to the user) and ``extensions`` (the item's extension requests with their unit)
+    spare reading again what the item page has already read."""
     out = []
     registered = item.status not in (Status.DRAFT,)
     if item.number:
@@ -56,9 +58,14 @@ def available_forms(user, item) -> list[Available]:
     out.append(Available(FormKind.HANDLING_CARD, "督办卡"))
     for n in _notices_visible(user, item):
         out.append(Available(n.kind, n.number, n.id))
-    for e in item.extension_requests.select_related("unit"):
+    if extensions is None:
+        extensions = item.extension_requests.select_related("unit")
+    for e in extensions:
         out.append(Available(FormKind.EXTENSION_FORM, f"延期申请审批表（{e.unit.name}）", e.id))
-    for r in items.reports_visible_on(user, item).filter(kind__in=[Report.Kind.COMPLETION, Report.Kind.EXPLANATION]):
+    finals = (Report.Kind.COMPLETION, Report.Kind.EXPLANATION)
+    if reports is None:
+        reports = items.reports_visible_on(user, item).filter(kind__in=finals)
+    for r in (r for r in reports if r.kind in finals):
         kind = FormKind.COMPLETION_REPORT if r.kind == Report.Kind.COMPLETION else FormKind.EXPLANATION
         out.append(Available(kind, f"{r.get_kind_display()}（{r.unit.name}）", r.id))
     for d in _issued_visible(user, item):

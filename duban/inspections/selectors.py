@@ -132,19 +132,21 @@ def media_for_download(user, token) -> tuple[Media, bool] | None:
     return m, sees_originals(user, org_id)
 
 
-def gallery_for(user, item) -> list[Media]:
+def gallery_for(user, item, reports=None) -> list[Media]:
     """Photos and videos of the item's reports that ``user`` may see (issue 12, point 6), in one
-    query for any number of photos."""
-    visible = reports_visible_on(user, item).values("pk")
+    query for any number of photos. ``reports``: the reports_visible_on(user, item) the caller
+    has already read (the item page), to spare reading them again."""
+    visible = reports_visible_on(user, item).values("pk") if reports is None else [r.pk for r in reports]
     return list(Media.objects.filter(item_id=item.pk, report_id__in=visible)
                 .select_related("report__unit", "uploaded_by").order_by("uploaded_at", "id"))
 
 
-def draft_reports_for_upload(user, item):
+def draft_reports_for_upload(user, item, reports=None):
     from duban.items.selectors import can_upload
 
-    reports = reports_visible_on(user, item).filter(state="draft")
-    return [r for r in reports if can_upload(user, item, report=r)]
+    if reports is None:
+        reports = reports_visible_on(user, item).filter(state="draft")
+    return [r for r in reports if r.state == "draft" and can_upload(user, item, report=r)]
 
 
 def rechecks_of(org) -> QuerySet[Recheck]:

@@ -28,7 +28,10 @@ def lookup_url(kind: str) -> str:
 class LookupMixin:
     """A select whose choices are an OrgUnits queryset renders only the chosen options (and the
     empty one); the rest come from the lookup as the person types (duban.js, Tom Select). Any
-    other queryset renders as a plain select."""
+    other queryset renders as a plain select. ``known``: units the form already holds (an item's
+    own units, offered as the initial choice), rendered without reading them again."""
+
+    known: dict = {}
 
     def get_context(self, name, value, attrs):
         iterator = self.choices
@@ -36,18 +39,21 @@ class LookupMixin:
         if not kind:
             return super().get_context(name, value, attrs)
         attrs = {**(attrs or {}), "data-lookup": lookup_url(kind)}
-        self.choices = list(_chosen(iterator, self.format_value(value)))
+        self.choices = list(_chosen(iterator, self.format_value(value), self.known))
         try:
             return super().get_context(name, value, attrs)
         finally:
             self.choices = iterator
 
 
-def _chosen(iterator, values):
+def _chosen(iterator, values, known):
     if iterator.field.empty_label is not None:
         yield ("", iterator.field.empty_label)
     ids = [int(v) for v in values if str(v).isdigit() and len(str(v)) < 19]
-    if ids:
+    if ids and all(i in known for i in ids):
+        for i in ids:
+            yield iterator.choice(known[i])
+    elif ids:
         for obj in iterator.queryset.filter(pk__in=ids):
             yield iterator.choice(obj)
 
@@ -149,10 +155,13 @@ class ItemDraftForm(Form):
         help_text="办结前按周期报送进展（续报）")
     is_secret = forms.BooleanField(label="涉密事项（仅知悉人员可见）", required=False)
 
-    def __init__(self, org, *args, **kwargs):
+    def __init__(self, org, *args, known=(), **kwargs):
+        """``known``: the item's current units, shown as the initial choice without a query."""
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = units_of(org)
         self.fields["co_units"].queryset = units_of(org)
+        known = {u.pk: u for u in known if u is not None and u.org_id == org.id}
+        self.fields["lead_unit"].widget.known = self.fields["co_units"].widget.known = known
         self.fields["responsible_leader"].queryset = User.objects.filter(org=org, role__in=LEADER_ROLES, is_active=True)
 
 
@@ -175,10 +184,13 @@ class ReassignForm(Form):
                                               widget=forms.SelectMultiple(attrs={"size": 5}))
     comment = forms.CharField(label="说明", required=False, max_length=5000)
 
-    def __init__(self, org, *args, **kwargs):
+    def __init__(self, org, *args, known=(), **kwargs):
+        """``known``: the item's current units, shown as the initial choice without a query."""
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = units_of(org)
         self.fields["co_units"].queryset = units_of(org)
+        known = {u.pk: u for u in known if u is not None and u.org_id == org.id}
+        self.fields["lead_unit"].widget.known = self.fields["co_units"].widget.known = known
 
 
 class MultipleFileInput(forms.ClearableFileInput):

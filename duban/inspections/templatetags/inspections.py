@@ -8,7 +8,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("inspections/_gallery.html", takes_context=True)
-def item_gallery(context, item):
+def item_gallery(context, item, reports=None):
+    """``reports``: the reports the page already read as visible to the user (optional)."""
     user = context["request"].user
-    return {"media": gallery_for(user, item), "upload_to": draft_reports_for_upload(user, item), "item": item,
+    return {"media": gallery_for(user, item, reports), "upload_to": draft_reports_for_upload(user, item, reports),
+            "item": item,
             "csrf_token": context.get("csrf_token")}

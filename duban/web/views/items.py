@@ -179,7 +179,8 @@ def _action_forms(user, item, actions, bound=None, explain_first=False):
         "accept_as_co": lambda: forms.AcceptForm(),
         "decline": lambda: forms.ReasonForm(),
         "decline_as_co": lambda: forms.ReasonForm(),
-        "reassign": lambda: forms.ReassignForm(org, initial={"lead_unit": item.lead_unit, "co_units": item.co_units}),
+        "reassign": lambda: forms.ReassignForm(org, initial={"lead_unit": item.lead_unit, "co_units": item.co_units},
+                                               known=[item.lead_unit, *item.co_units]),
         "draft_report": lambda: forms.ReportForm(
             kinds=report_kinds, initial={"body": selectors.sent_down_summary(user, item)}),
         "request_extension": lambda: forms.ExtensionRequestForm(),
@@ -272,8 +273,9 @@ def _render_item(request, item, bound=None, status=200):
         "upper": _upper_of(user, item),
         "sent_down": _sent_down(user, item),
         "ledger": ledger_context_of(user, item),
-        "forms": documents.available_forms(user, item),
-        "sealed_volume": getattr(item, "volume", None) if documents.may_read_volume(user, item) else None,
+        "forms": documents.available_forms(user, item, reports, extensions),
+        "sealed_volume": getattr(item, "volume", None)
+        if item.status == Status.ARCHIVED and documents.may_read_volume(user, item) else None,
         "can_issue": user.is_office and user.org_id == item.org_id and item.status != Status.DRAFT,
     }
     return render(request, "web/item_detail.html", ctx, status=status)
