@@ -81,6 +81,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hot fragments (duban/web/jinja.py): rows and records rendered many times a page.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "duban.web.jinja.environment", "autoescape": True},
+    },
 ]
 
 # Form widgets render through Jinja2 (Django's own widget templates in their Jinja2 form): a

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from duban.ledgers.selectors import ledger_context_of
 from duban.urging import lights
 
 from .. import forms
+from ..jinja import fragment
 
 PAGE_SIZE = 50
 # Each work-list bucket shows its newest few; 查看全部 opens the item list filtered to the bucket.
@@ -77,10 +78,12 @@ def item_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "web/_item_table.html" if request.htmx else "web/item_list.html"
-    return render(request, template, {
-        "form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
-    })
+    # The table is a Jinja2 fragment (duban/web/jinja.py): alone for htmx, else inside the page.
+    table = fragment(request, "web/item_table.jinja", {
+        "page": page, "query": query.urlencode(), "today": timezone.localdate()})
+    if request.htmx:
+        return HttpResponse(table)
+    return render(request, "web/item_list.html", {"form": form, "table": table})
 
 
 def _draft_fields(cd) -> services.DraftFields:
