@@ -92,8 +92,8 @@ TEMPLATES = [
 
 # Form widgets render through Jinja2 (Django's own widget templates in their Jinja2 form): a
 # select's options are one loop instead of an include per option, a third of the time per widget
-# on pages that carry forty of them (issue 13, point 1).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# on pages that carry forty of them (issue 13, point 1). The admin's own widgets fall back to Django.
+FORM_RENDERER = "duban.web.jinja.WidgetRenderer"
 
 WSGI_APPLICATION = "duban.wsgi.application"
 

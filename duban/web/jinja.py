@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.template import defaultfilters
+from django.forms import renderers
+from django.template import TemplateDoesNotExist, defaultfilters
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from jinja2 import ChainableUndefined, Environment
 
@@ -61,3 +63,19 @@ def environment(**options):
         yesno=defaultfilters.yesno,
     )
     return env
+
+
+class WidgetRenderer(renderers.Jinja2):
+    """The form renderer (settings.FORM_RENDERER): Django's widget templates in their Jinja2 form, a
+    select's options one loop instead of an include per option (a third of the time per widget).
+    A widget with no Jinja2 twin (the admin's related-object wrapper) renders through Django's."""
+
+    @cached_property
+    def fallback(self):
+        return renderers.DjangoTemplates()
+
+    def get_template(self, template_name):
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return self.fallback.get_template(template_name)

@@ -21,6 +21,7 @@ from duban.documents import selectors as documents
 from duban.documents import services as archiving
 from duban.items import selectors, services, workflow
 from duban.items.errors import DomainError
+from duban.inspections.templatetags.inspections import gallery
 from duban.items.models import Assignment, ExtensionRequest, Item, ItemKind, Report, Status, Urgency
 from duban.ledgers.selectors import ledger_context_of
 from duban.urging import lights
@@ -281,7 +282,10 @@ def _render_item(request, item, bound=None, status=200):
         if item.status == Status.ARCHIVED and documents.may_read_volume(user, item) else None,
         "can_issue": user.is_office and user.org_id == item.org_id and item.status != Status.DRAFT,
     }
-    return render(request, "web/item_detail.html", ctx, status=status)
+    ctx["gallery"] = gallery(request, item, reports)
+    # The body is a Jinja2 fragment (duban/web/jinja.py); the Django page around it is the frame.
+    body = fragment(request, "web/item_detail.jinja", ctx)
+    return render(request, "web/item_detail.html", {"item": item, "body": body}, status=status)
 
 
 
