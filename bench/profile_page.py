@@ -44,6 +44,7 @@ def main():
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--sort", default="cumulative")
+    p.add_argument("--callees", default="", help="show what the functions matching this name call")
     args = p.parse_args()
     client = Client()
     client.force_login(User.objects.get(username=args.user))
@@ -64,7 +65,11 @@ def main():
     for _ in range(args.runs):
         client.get(args.url)
     prof.disable()
-    pstats.Stats(prof).sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(prof).sort_stats(args.sort)
+    if args.callees:
+        stats.print_callees(args.callees)
+    else:
+        stats.print_stats(args.top)
 
 
 if __name__ == "__main__":
