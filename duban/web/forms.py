@@ -242,7 +242,12 @@ class UrgeForm(Form):
 
     def __init__(self, item, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(assignments__item=item)
+        field = self.fields["unit"]
+        field.queryset = Unit.objects.filter(assignments__item=item)
+        # The options are the item's units, already read with the item (its assignments): the
+        # queryset validates the choice, the options need no query of their own.
+        units = sorted((a.unit for a in item.assignments.all()), key=lambda u: (u.order, u.pk))  # Unit's ordering
+        field.choices = [("", field.empty_label)] + [(u.pk, str(u)) for u in units]
 
 
 class ReviewForm(Form):
