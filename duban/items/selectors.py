@@ -326,10 +326,13 @@ def _readable(event, visible_reports) -> bool:
     return report_id is None or "review" in data or report_id in visible_reports
 
 
-def volume_attachments(item, reports) -> list[Attachment]:
-    """The item's files and those of the reports the reader may see (a draft's files stay out)."""
+def volume_attachments(item, reports, attachments=None) -> list[Attachment]:
+    """The item's files and those of the reports the reader may see (a draft's files stay out).
+    ``attachments``: all the item's attachments, when the caller has read them."""
     visible = {r.pk for r in reports}
-    return [a for a in item.attachments.all() if a.report_id is None or a.report_id in visible]
+    if attachments is None:
+        attachments = item.attachments.all()
+    return [a for a in attachments if a.report_id is None or a.report_id in visible]
 
 
 def attachment_for_download(user, attachment_id) -> Attachment | None:

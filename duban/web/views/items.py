@@ -214,15 +214,16 @@ def _light_of(item):
             "stalled": lights.is_stalled(item.status, item.last_progress_at, b)}
 
 
-def _volume(item, reports):
-    """The archive catalogue: every document of the volume, in order (one item, one volume)."""
+def _volume(item, reports, extensions, urges, reviews, instructions, attachments):
+    """The archive catalogue: every document of the volume, in order (one item, one volume), from
+    the records the page has read."""
     entries = [("立项", item.registered_at, f"督查事项交办（{item.number}）")]
     entries += [(r.get_kind_display(), r.submitted_at or r.created_at, f"{r.unit.name}") for r in reports]
-    entries += [("附件", a.uploaded_at, a.original_name) for a in selectors.volume_attachments(item, reports)]
-    entries += [(u.get_method_display(), u.occurred_at, u.summary[:60]) for u in item.urges.all()]
-    entries += [("延期申请", e.created_at, f"{e.get_state_display()}：{e.requested_deadline:%Y-%m-%d}") for e in item.extension_requests.all()]
-    entries += [("审核意见", r.at, r.get_decision_display()) for r in item.reviews.all()]
-    entries += [("领导批示", i.at, i.text[:60]) for i in item.instructions.all()]
+    entries += [("附件", a.uploaded_at, a.original_name) for a in selectors.volume_attachments(item, reports, attachments)]
+    entries += [(u.get_method_display(), u.occurred_at, u.summary[:60]) for u in urges]
+    entries += [("延期申请", e.created_at, f"{e.get_state_display()}：{e.requested_deadline:%Y-%m-%d}") for e in extensions]
+    entries += [("审核意见", r.at, r.get_decision_display()) for r in reviews]
+    entries += [("领导批示", i.at, i.text[:60]) for i in instructions]
     return sorted((e for e in entries if e[1]), key=lambda e: e[1])
 
 
@@ -255,22 +256,28 @@ def _render_item(request, item, bound=None, status=200):
         r.my_actions = services.report_actions(user, item, r)
     can_decide_ext = any(t.action == "decide_extension" for t in actions)
     extensions = list(item.extension_requests.select_related("unit", "requested_by", "decided_by"))
+    # Read once for the page's cards and, on an archived item, its volume's catalogue.
+    urges = list(item.urges.select_related("unit", "by"))
+    reviews = list(item.reviews.select_related("reviewer"))
+    instructions = list(item.instructions.select_related("leader"))
+    attachments = list(item.attachments.select_related("uploaded_by"))
     ctx = {
         "item": item,
         "action_forms": _action_forms(user, item, actions, bound, explain_first),
         "reports": reports,
         "extensions": extensions,
         "decision_form": forms.ExtensionDecisionForm() if can_decide_ext else None,
-        "urges": item.urges.select_related("unit", "by"),
-        "reviews": item.reviews.select_related("reviewer"),
-        "instructions": item.instructions.select_related("leader"),
-        "attachments": [a for a in item.attachments.select_related("uploaded_by") if a.report_id is None],
+        "urges": urges,
+        "reviews": reviews,
+        "instructions": instructions,
+        "attachments": [a for a in attachments if a.report_id is None],
         "events": selectors.timeline_for(user, item, reports),
         "assignments": item.assignments.all(),
         "today": timezone.localdate(),
         "explanation_required": explain_first,
         "can_upload": selectors.can_upload(user, item),
-        "volume": _volume(item, reports) if item.status == Status.ARCHIVED else None,
+        "volume": _volume(item, reports, extensions, urges, reviews, instructions, attachments)
+        if item.status == Status.ARCHIVED else None,
         "action_labels": workflow.EVENT_LABELS,
         "light": _light_of(item),
         "obligations": item.report_obligations.all() if item.report_cycle else [],
