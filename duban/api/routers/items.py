@@ -137,9 +137,14 @@ def list_items(request, filters: Query[ItemFilters]):
     if filters.light:
         qs = lights.filter_light(qs, filters.light, bounds)
     qs = selectors.with_list_columns(qs)
-    count = qs.count()
     start = (filters.page - 1) * PAGE_SIZE
-    results = list(qs.only(*present.SUMMARY_FIELDS)[start:start + PAGE_SIZE]) if start < count else []
+    if start == 0:
+        # A first page shorter than a page is the whole list: its length is the count.
+        results = list(qs.only(*present.SUMMARY_FIELDS)[:PAGE_SIZE])
+        count = len(results) if len(results) < PAGE_SIZE else qs.count()
+    else:
+        count = qs.count()
+        results = list(qs.only(*present.SUMMARY_FIELDS)[start:start + PAGE_SIZE]) if start < count else []
     page = {
         "count": count, "page": filters.page, "page_size": PAGE_SIZE, "pages": max(1, math.ceil(count / PAGE_SIZE)),
         "results": [present.item_summary(i, bounds=bounds) for i in results],
