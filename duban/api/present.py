@@ -8,7 +8,6 @@ the state machine (``workflow.available_actions``).
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 
 from duban.items import selectors, services, workflow
 from duban.items.models import Item
