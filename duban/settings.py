@@ -111,9 +111,14 @@ def _database_from_url(url: str) -> dict:
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
         "CONN_MAX_AGE": 60,
-        # PostgreSQL's JIT compiles queries whose estimated cost passes 100,000: 6-10 ms (up to
-        # 200 ms in other plans) spent on queries that run in 5-60 ms (bench/README.md).
-        "OPTIONS": {"options": "-c jit=off"},
+        # Planner choices that cost a web request more than they save (bench/README.md):
+        # - JIT compiles queries whose estimated cost passes 100,000: 6-10 ms (up to 200 ms in other
+        #   plans) spent on queries that run in 5-60 ms;
+        # - parallel workers start slower than the 10-20 ms counts they would share, and under many
+        #   users every CPU is already busy with a request (the busiest leader's count: 15 -> 11 ms);
+        # - a Memoize cache in front of a unit's items never hits (a unit's assignments name each item
+        #   once): the unit's count 18 -> 14 ms.
+        "OPTIONS": {"options": "-c jit=off -c max_parallel_workers_per_gather=0 -c enable_memoize=off"},
     }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-from django.db import connections, transaction
 from ninja import Query, Router, Status
 
 from duban.items import selectors, services
@@ -123,21 +122,6 @@ def _result(user, item_id, message="操作成功") -> dict:
     return {"message": message, "item": present.item_detail(user, item) if item else None}
 
 
-def _count(qs) -> int:
-    """``qs.count()``, planned for one request among many on PostgreSQL.
-
-    Two of the planner's choices for this count cost more than they save: parallel workers (the
-    leader's count: 11 ms alone, 15 ms with two workers to start, on 2 CPUs), and a Memoize cache
-    in front of a unit's items (the unit's assignments name each item once, so it never hits:
-    18 ms with it, 14 ms without). SET LOCAL keeps both to this transaction."""
-    if connections[qs.db].vendor != "postgresql":
-        return qs.count()
-    with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
-        cursor.execute("SELECT set_config('enable_memoize', 'off', true), "
-                       "set_config('max_parallel_workers_per_gather', '0', true)")
-        return qs.count()
-
-
 # --- reading -----------------------------------------------------------------------------------
 
 @router.get("/items", response={200: ItemPage, **errors(*READ)}, summary="事项列表（筛选、搜索、分页）")
@@ -157,9 +141,9 @@ def list_items(request, filters: Query[ItemFilters]):
     if start == 0:
         # A first page shorter than a page is the whole list: its length is the count.
         results = list(qs.only(*present.SUMMARY_FIELDS)[:PAGE_SIZE])
-        count = len(results) if len(results) < PAGE_SIZE else _count(qs)
+        count = len(results) if len(results) < PAGE_SIZE else qs.count()
     else:
-        count = _count(qs)
+        count = qs.count()
         results = list(qs.only(*present.SUMMARY_FIELDS)[start:start + PAGE_SIZE]) if start < count else []
     page = {
         "count": count, "page": filters.page, "page_size": PAGE_SIZE, "pages": max(1, math.ceil(count / PAGE_SIZE)),
