@@ -142,9 +142,11 @@ class Item(models.Model):
             # 78 → 17 ms, the open ones 50 → 15 ms; issue 13). SQLite has no covering indexes and
             # builds a plain index on (org, status) (models.W040 silenced).
             models.Index(fields=["org", "status"], include=["is_secret", "drafter", "id"], name="item_org_visibility"),
-            # The same test for a unit's items, reached one by one from its assignments: the busiest
-            # unit's 13,000 items are counted from this index without reading the table (35 → 18 ms).
-            models.Index(fields=["id"], include=["org", "status", "is_secret", "drafter"], name="item_id_visibility"),
+            # The same test for a unit's items, reached one by one from its assignments, and their
+            # deadline for the overdue filter: the busiest unit's 13,000 items are counted from this
+            # index without reading the table (35 → 18 ms).
+            models.Index(fields=["id"], include=["org", "status", "is_secret", "drafter", "deadline"],
+                         name="item_id_visibility"),
         ]
 
     def __str__(self):

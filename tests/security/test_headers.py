@@ -13,7 +13,8 @@ from django.urls import reverse
 from duban.items.models import Status
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = sorted(p for p in (ROOT / "duban").glob("**/templates/**/*.html"))
+# Django's templates and the Jinja2 fragments the views place in them (duban/web/jinja.py).
+TEMPLATES = sorted([*(ROOT / "duban").glob("**/templates/**/*.html"), *(ROOT / "duban").glob("**/jinja2/**/*.jinja")])
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I | re.S)
@@ -29,6 +30,7 @@ def directives(response) -> dict[str, list[str]]:
 def test_the_templates_are_found():
     assert len(TEMPLATES) > 20
     assert any(p.name == "base.html" for p in TEMPLATES)
+    assert any(p.name == "item_detail.jinja" for p in TEMPLATES)
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT / "duban")))

@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='item',
-            index=models.Index(fields=['id'], include=('org', 'status', 'is_secret', 'drafter'), name='item_id_visibility'),
+            index=models.Index(fields=['id'], include=('org', 'status', 'is_secret', 'drafter', 'deadline'), name='item_id_visibility'),
         ),
     ]
