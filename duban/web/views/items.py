@@ -84,7 +84,7 @@ def item_list(request):
         "page": page, "query": query.urlencode(), "today": timezone.localdate()})
     if request.htmx:
         return HttpResponse(table)
-    return render(request, "web/item_list.html", {"form": form, "table": table})
+    return render(request, "web/item_list.html", {"form": form, "page": page, "table": table})
 
 
 def _draft_fields(cd) -> services.DraftFields:
