@@ -40,9 +40,9 @@ def _issued_visible(user, item):
 
 
 def _notices_visible(user, item):
-    from duban.urging.ladder import notices_visible_to
+    from duban.urging.ladder import notices_on
 
-    return notices_visible_to(user).filter(item=item)
+    return notices_on(user, item)
 
 
 def available_forms(user, item, reports=None, extensions=None) -> list[Available]:
@@ -68,7 +68,7 @@ def available_forms(user, item, reports=None, extensions=None) -> list[Available
     for r in (r for r in reports if r.kind in finals):
         kind = FormKind.COMPLETION_REPORT if r.kind == Report.Kind.COMPLETION else FormKind.EXPLANATION
         out.append(Available(kind, f"{r.get_kind_display()}（{r.unit.name}）", r.id))
-    for d in _issued_visible(user, item):
+    for d in _issued_visible(user, item).select_related(None):  # the buttons show kind and number only
         out.append(Available(d.kind, f"{d.get_kind_display()} {d.number}", d.id))
     if item.status == Status.ARCHIVED and may_read_volume(user, item):
         out.append(Available(FormKind.CATALOGUE, "卷内文件目录"))
@@ -102,7 +102,7 @@ def form_for(user, item_id, kind: str, ref=None) -> tuple[forms.Form, object] | 
     elif kind == FormKind.HANDLING_CARD:
         form = forms.handling_card(item, lh, items.timeline_for(user, item))
     elif kind in (FormKind.URGE_NOTICE, FormKind.SUPERVISION_ORDER) and ref:
-        n = _notices_visible(user, item).filter(pk=ref, kind=kind).first()
+        n = _notices_visible(user, item).select_related("item", "unit").filter(pk=ref, kind=kind).first()
         form = n and forms.notice(n, lh)
     elif kind == FormKind.EXTENSION_FORM and ref:
         e = item.extension_requests.select_related("unit", "requested_by", "decided_by").filter(pk=ref).first()

@@ -277,7 +277,19 @@ def notices_visible_to(user):
     from duban.items.selectors import ORG_WIDE_ROLES, items_visible_to
 
     qs = Notice.objects.filter(item__in=items_visible_to(user)).select_related("item", "unit")
+    return qs.filter(_audience(user, ORG_WIDE_ROLES))
+
+
+def notices_on(user, item):
+    """The notices of ``item`` that ``user`` may see, for the page of an item the user may see (the
+    item door already passed): notices_visible_to(user).filter(item=item) without its subquery."""
+    from duban.items.selectors import ORG_WIDE_ROLES
+
+    return Notice.objects.filter(item=item).filter(_audience(user, ORG_WIDE_ROLES))
+
+
+def _audience(user, org_wide_roles) -> Q:
     addressed = Q(unit_id__in=acting_for(user).units)
-    if user.role in ORG_WIDE_ROLES:
-        return qs.filter(Q(org_id=user.org_id) | addressed)
-    return qs.filter(addressed)
+    if user.role in org_wide_roles:
+        return Q(org_id=user.org_id) | addressed
+    return addressed
