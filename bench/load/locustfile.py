@@ -139,6 +139,17 @@ class Browser(FastHttpUser):
                 return None
             return lxml_html.fromstring(text)
 
+    def lookup_units(self) -> list[str]:
+        """The unit fields load their options as one types (Tom Select asks /lookup/units/): two
+        characters of a unit's name, as a person would type them."""
+        q = random.choice(["局", "区", "委", "市", "办"])
+        with self.client.get(f"/lookup/units/?{urlencode({'q': q})}", name="单位查找 /lookup/units/",
+                             catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+                return []
+            return [str(u["value"]) for u in r.json()["results"]]
+
     def post(self, url: str, data: dict, name: str, *, files=None, follow_name: str = "事项页（操作后）"):
         """POST a form; follow the redirect as its own request. Returns the page after it, or None.
 
@@ -304,8 +315,10 @@ class Supervisor(Browser):
         form = doc.forms[-1]
         if not form.xpath('.//*[@name="title"]'):
             form = next(f for f in doc.forms if f.xpath('.//*[@name="title"]'))
-        units = [v for v in form.inputs["lead_unit"].value_options if v]
+        units = self.lookup_units()
         leaders = [v for v in form.inputs["responsible_leader"].value_options if v]
+        if not units or not leaders:
+            return
         lead = random.choice(units)
         co = random.sample([u for u in units if u != lead], k=random.choice([0, 1, 1, 2]))
         data = _form_data(form) | {
