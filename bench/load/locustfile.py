@@ -320,7 +320,8 @@ class Supervisor(Browser):
         if not units or not leaders:
             return
         lead = random.choice(units)
-        co = random.sample([u for u in units if u != lead], k=random.choice([0, 1, 1, 2]))
+        others = [u for u in units if u != lead]
+        co = random.sample(others, k=min(len(others), random.choice([0, 1, 1, 2])))
         data = _form_data(form) | {
             "title": f"关于{random.choice(['推进', '落实', '整改', '督促'])}{random.choice(SEARCH_4)}工作的督办（压测{random.randint(1, 10**6)}）",
             "kind": random.choice(KINDS), "urgency": random.choice(["normal", "normal", "urgent", "important"]),
