@@ -97,3 +97,29 @@ def test_co_unit_cannot_have_the_lead_units_draft_or_another_units_report(world,
     assert selectors.form_for(co, handled["item"].id, FormKind.URGE_NOTICE, handled["notice"].id) is None
     # the co-unit's draft stays its own
     assert handled["co_draft"].id not in [f.ref for f in selectors.available_forms(lead, handled["item"])]
+
+
+def _forms_on_page(html: str) -> set[tuple[str, int | None]]:
+    out = set()
+    for kind, body in re.findall(r'data-form="([a-z_]+)">(.*?)</li>', html, re.S):
+        ref = re.search(r"\?ref=(\d+)", body)
+        out.add((kind, int(ref.group(1)) if ref else None))
+    return out
+
+
+def test_the_item_page_lists_the_forms_the_selector_gives_each_reader(client, world, handled):
+    """The page hands the selector the reports and extension requests it has read (issue 13): the
+    buttons are still exactly the reader's, a co-unit's without the lead unit's notice or report."""
+    item = handled["item"]
+    seen = {}
+    for user in (world.supervisor, world.liaison["lead"], world.liaison["co"]):
+        client.force_login(user)
+        r = client.get(f"/items/{item.id}/")
+        assert r.status_code == 200
+        on_page = _forms_on_page(r.content.decode())
+        assert on_page == {(f.kind, f.ref) for f in selectors.available_forms(user, item)}, user.username
+        seen[user.username] = on_page
+    lead, co = seen[world.liaison["lead"].username], seen[world.liaison["co"].username]
+    assert (FormKind.URGE_NOTICE, handled["notice"].id) in lead
+    assert (FormKind.URGE_NOTICE, handled["notice"].id) not in co
+    assert (FormKind.COMPLETION_REPORT, handled["completion"].id) not in co
