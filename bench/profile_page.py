@@ -45,6 +45,7 @@ def main():
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--sort", default="cumulative")
     p.add_argument("--callees", default="", help="show what the functions matching this name call")
+    p.add_argument("--queries", action="store_true", help="list the page's queries (ms, first 160 characters)")
     args = p.parse_args()
     client = Client()
     client.force_login(User.objects.get(username=args.user))
@@ -60,6 +61,10 @@ def main():
     sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
     print(f"{args.url} as {args.user}: median {statistics.median(times):.1f} ms, "
           f"{len(ctx.captured_queries)} queries, SQL {sql:.1f} ms")
+    if args.queries:
+        for q in ctx.captured_queries:
+            print(f"{float(q['time']) * 1000:6.1f}  {q['sql'][:160]}")
+        return
     prof = cProfile.Profile()
     prof.enable()
     for _ in range(args.runs):

@@ -27,10 +27,13 @@ SSO_FAILURES = {
 
 class PeopleBackend(ModelBackend):
     """Username and password, as Django's ModelBackend. The signed-in person is read with their
-    organisation and unit, which every page's header shows: two queries fewer per page."""
+    organisation and unit, which every page's header shows, and with the unit of the upper
+    organisation that stands for that organisation (``acting_for`` reads it): three queries fewer
+    per page."""
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("org", "unit").filter(pk=user_id).first()
+        user = (get_user_model()._default_manager.select_related("org", "unit", "org__upper_unit")
+                .filter(pk=user_id).first())
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 
-from .models import UNIT_ROLES, Role, Unit, User
+from .models import UNIT_ROLES, Organization, Role, Unit, User
 
 LINKED_LIAISON_ROLES = (Role.SUPERVISOR, Role.OFFICE_HEAD)
 LINKED_HEAD_ROLES = (Role.OFFICE_HEAD,)
@@ -53,6 +53,18 @@ def linked_unit_id(org_id) -> int | None:
     return Unit.objects.filter(org_link_id=org_id).values_list("id", flat=True).first()
 
 
+def _read_linked_unit_id(user) -> int | None:
+    """``linked_unit_id`` of the user's organisation, without a query when the person was read with
+    ``org__upper_unit`` (accounts.backends.PeopleBackend does, for every signed-in request)."""
+    org = user._state.fields_cache.get("org")
+    if org is not None and org.pk == user.org_id and Organization.upper_unit.is_cached(org):
+        try:
+            return org.upper_unit.pk
+        except Unit.DoesNotExist:
+            return None
+    return linked_unit_id(user.org_id)
+
+
 def acting_for(user) -> Acting:
     """The units ``user`` answers for. Read once per user object (one request, one service call
     chain): only the lower office's people cost a query."""
@@ -64,7 +76,7 @@ def acting_for(user) -> Acting:
     own = frozenset([user.unit_id]) if user.unit_id and user.role in UNIT_ROLES else frozenset()
     linked = frozenset()
     if user.role in LINKED_LIAISON_ROLES:
-        unit_id = linked_unit_id(user.org_id)
+        unit_id = _read_linked_unit_id(user)
         linked = frozenset([unit_id]) if unit_id else frozenset()
     result = Acting(
         liaison=(own if user.role == Role.LIAISON else frozenset()) | linked,

@@ -160,3 +160,22 @@ def test_a_district_office_is_not_the_upper_office_on_its_own_item_either(scene)
     secret = levels.city.item_in(S.IN_PROGRESS, is_secret=True, title="涉密事项甲")
     assert secret not in selectors.items_visible_to(levels.dc_office_head)
     assert secret in selectors.items_visible_to(levels.city.office_head)
+
+
+def test_the_signed_in_person_brings_the_unit_standing_for_their_organisation(scene, client):
+    """Every page asks acting_for(user): the district office learns that it answers for the city's
+    unit from the person's own read (PeopleBackend), not from a query of its own per page; and it
+    still opens the upper item and lists it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    levels, sent, lower, other, own = scene
+    for user, sees_upper in ((levels.dc_supervisor, True), (levels.city.supervisor, True),
+                             (levels.district.liaison["lead"], False)):
+        c = login(client, user)
+        with CaptureQueriesContext(connection) as ctx:
+            r = c.get(reverse("item_list"))
+        assert r.status_code == 200
+        assert (f'href="{reverse("item_detail", args=[sent.id])}"' in r.content.decode()) is sees_upper
+        assert not [q for q in ctx.captured_queries if '"orgs_unit"."org_link_id" =' in q["sql"]]
+        assert c.get(reverse("item_detail", args=[sent.id])).status_code == (200 if sees_upper else 404)
