@@ -20,8 +20,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -126,6 +125,18 @@ class Dashboard:
         }
 
 
+def month_of(field: str, year: int) -> Case:
+    """The local month (1–12) of ``field`` for a value within ``year``, by comparing the value with
+    each month's first instant: the same month as ``ExtractMonth`` (local time), without converting
+    every row to local time first (PostgreSQL: the closings' grouping 35 → 18 ms over 23,000 items)."""
+    starts = [month_range(f"{year}-{m:02d}")[0] for m in range(2, 13)]
+    return Case(
+        When(**{f"{field}__isnull": True}, then=Value(None)),
+        *[When(**{f"{field}__lt": start}, then=Value(m)) for m, start in enumerate(starts, 1)],
+        default=Value(12), output_field=IntegerField(),
+    )
+
+
 def dashboard(user, *, year: int | None = None, now: dt.datetime | None = None, with_worklist: bool = True) -> Dashboard:
     """All the figures of the dashboard as ``user`` may see them, for ``year`` (default: this year).
 
@@ -145,13 +156,13 @@ def dashboard(user, *, year: int | None = None, now: dt.datetime | None = None, 
     # (a few hundred rows); its closings, whatever the year of registration, grouped by month
     # (closed_at has no index: a scan of the organisation's items, see bench/README.md).
     grid = list(
-        visible.filter(of_year).order_by().annotate(rm=ExtractMonth("registered_at"))
+        visible.filter(of_year).order_by().annotate(rm=month_of("registered_at", year))
         .values("kind", "responsible_leader_id", "rm").annotate(**_counts(today))
     )
     start, end = month_range(str(year))
     closings = list(
         visible.filter(done_q(), closed_at__gte=start, closed_at__lt=end).order_by()
-        .annotate(m=ExtractMonth("closed_at")).values("m")
+        .annotate(m=month_of("closed_at", year)).values("m")
         .annotate(n=Count("id"), on_time=Count("id", filter=on_time_q()))
     )
     totals, total_urls, light_bars, by_unit = _totals(visible, year, today, bounds, grid, closings)

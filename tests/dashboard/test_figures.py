@@ -192,3 +192,32 @@ def test_the_latest_issued_circulars_are_listed_once_the_circulars_app_is_there(
     page = client.get("/").content.decode()
     assert f'href="/circulars/{rows[0]["id"]}/"' in page and "关于2026年10月督查工作情况的通报" in page
     assert "关于2026年11月" not in page
+
+
+@pytest.mark.postgres
+def test_the_years_registrations_and_closings_are_read_from_an_index_alone(world, year_of_work):
+    """The two grouped reads over a year's items (30,000 a year in a city) need no table row:
+    item_org_year_figures and item_org_closed hold every column they use, so PostgreSQL answers
+    them from the index (bench/README.md, "The leaders' dashboard"). A column added to either read
+    and not to its index brings back the table scan: this test names it."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        dashboard(world.office_head, year=2026, now=NOW)
+    reads = {"item_org_year_figures": '"items_item"."year" = 2026', "item_org_closed": '"items_item"."closed_at" >= '}
+    indexes = {i.name: i for i in Item._meta.indexes}
+    for name, marker in reads.items():
+        sqls = [q["sql"] for q in ctx.captured_queries if marker in q["sql"] and "GROUP BY" in q["sql"]]
+        assert len(sqls) == 1, (name, sqls)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (VERBOSE) " + sqls[0])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        # The columns of the outer read, bare or as items_item.x (a subquery's are u0.x, u1.x).
+        used = {f.column for f in Item._meta.concrete_fields
+                if re.search(rf"(?<![\w.]){f.column}\b|\bitems_item\.{f.column}\b", plan)}
+        index = indexes[name]
+        held = {Item._meta.get_field(f).column for f in [*index.fields, *index.include]}
+        assert used and used <= held, (name, used - held)
