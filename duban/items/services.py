@@ -500,13 +500,18 @@ def _refuse_unless_explained(item, unit_id, kind, now):
         raise TransitionNotAllowed("本事项已超过办理时限，请先报送情况说明，说明超期原因")
 
 
-def report_actions(user, item, report, *, now=None) -> list[str]:
+def report_actions(user, item, report, *, now=None, explanation_due: dict[int, bool] | None = None) -> list[str]:
     """The actions ``user`` may take on ``report`` now: the workflow's, less 报送 of a report other
-    than the explanation while the explanation is due (the refusal submit_report would give)."""
+    than the explanation while the explanation is due (the refusal submit_report would give).
+    ``explanation_due`` holds ``explanation_required`` per unit where the caller has asked it already
+    (the item page asks it once for the user's unit)."""
     actions = [t.action for t in workflow.available_report_actions(user, item, report)]
-    if ("submit_report" in actions and report.kind != Report.Kind.EXPLANATION
-            and explanation_required(item, report.unit_id, now=now)):
-        actions.remove("submit_report")
+    if "submit_report" in actions and report.kind != Report.Kind.EXPLANATION:
+        due = (explanation_due or {}).get(report.unit_id)
+        if due is None:
+            due = explanation_required(item, report.unit_id, now=now)
+        if due:
+            actions.remove("submit_report")
     return actions
 
 

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from duban.items import services as svc
@@ -314,8 +316,11 @@ def test_past_the_deadline_the_page_offers_no_filing_of_an_approved_progress_rep
     assert submit in html(client.get(reverse("item_detail", args=[item.id])))
 
     Item.objects.filter(pk=item.pk).update(deadline=dt.date.today() - dt.timedelta(days=5))
-    page = html(client.get(reverse("item_detail", args=[item.id])))
+    with CaptureQueriesContext(connection) as ctx:
+        page = html(client.get(reverse("item_detail", args=[item.id])))
     assert submit not in page and "情况说明" in page
+    # the rule is asked once for the page, not again for each report it offers to file
+    assert len([q for q in ctx.captured_queries if "'explanation'" in q["sql"] and "items_report" in q["sql"]]) == 1
 
     world.file_report(Item.objects.get(pk=item.pk), Report.Kind.EXPLANATION, body="因雨季施工受阻超期")
     assert submit in html(client.get(reverse("item_detail", args=[item.id])))

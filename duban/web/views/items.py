@@ -252,8 +252,9 @@ def _render_item(request, item, bound=None, status=200):
     mine = workflow.acting_assignment(user, item)
     explain_first = mine is not None and services.explanation_required(item, mine.unit_id)
     reports = list(selectors.reports_visible_on(user, item))
+    due = {mine.unit_id: explain_first} if mine is not None else {}
     for r in reports:
-        r.my_actions = services.report_actions(user, item, r)
+        r.my_actions = services.report_actions(user, item, r, explanation_due=due)
     can_decide_ext = any(t.action == "decide_extension" for t in actions)
     extensions = list(item.extension_requests.select_related("unit", "requested_by", "decided_by"))
     # Read once for the page's cards and, on an archived item, its volume's catalogue.
