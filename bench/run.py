@@ -45,7 +45,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from duban.api.models import ApiToken  # noqa: E402
 from duban.items.models import OPEN_STATUSES, Assignment, Event, Item  # noqa: E402
 from duban.items.selectors import items_visible_to  # noqa: E402
-from duban.orgs.models import Role, User  # noqa: E402
+from duban.orgs.models import Role, Unit, User  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGET_MS = 300
@@ -250,6 +250,25 @@ def code_version():
     return head + ("+uncommitted changes in duban/" if dirty.strip() else "")
 
 
+def yardstick() -> float:
+    """A fixed piece of the work a page does (a Django template rendering 500 rows and 500 model
+    instances built), best of 7, in ms: the same on every machine, so that figures measured on
+    machines of different speed can be compared (the page medians scale with it, the SQL less)."""
+    from django.template import Context, Engine
+
+    template = Engine().from_string(
+        "{% for u in rows %}<tr><td>{{ u.name|escape }}</td><td>{{ u.short_name|default:'—' }}</td>"
+        "<td>{{ u.order }}</td>{% if u.is_active %}<td>启用</td>{% endif %}</tr>{% endfor %}")
+    best = float("inf")
+    for _ in range(7):
+        t = time.perf_counter()
+        rows = [Unit(id=i, name=f"市第{i}局", short_name=f"{i}局" if i % 2 else "", order=i, is_active=True)
+                for i in range(500)]
+        template.render(Context({"rows": rows}))
+        best = min(best, time.perf_counter() - t)
+    return best * 1000
+
+
 def machine():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -263,7 +282,8 @@ def machine():
         cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return (f"{os.cpu_count()} cores ({cpu or platform.machine()}), Python {platform.python_version()}, "
+    return (f"{os.cpu_count()} cores ({cpu or platform.machine()}), CPU yardstick {yardstick():.1f} ms, "
+            f"Python {platform.python_version()}, "
             f"Django {django.get_version()}, PostgreSQL {pg} (shared_buffers {shared}), database {size}")
 
 
