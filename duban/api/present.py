@@ -136,7 +136,7 @@ def report(user, item: Item, r, root: str | None = None) -> dict:
         "author": person_ref(r.author), "head": person_ref(r.head), "head_comment": r.head_comment,
         "created_at": r.created_at, "approved_at": r.approved_at, "submitted_at": r.submitted_at,
         "attachments": [attachment(a, root) for a in r.attachments.all()],
-        "actions": [_action(t, root, report=r.id) for t in workflow.available_report_actions(user, item, r)],
+        "actions": [_action(t, root, report=r.id) for t in services.report_transitions(user, item, r)],
     }
 
 

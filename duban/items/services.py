@@ -500,19 +500,25 @@ def _refuse_unless_explained(item, unit_id, kind, now):
         raise TransitionNotAllowed("本事项已超过办理时限，请先报送情况说明，说明超期原因")
 
 
-def report_actions(user, item, report, *, now=None, explanation_due: dict[int, bool] | None = None) -> list[str]:
-    """The actions ``user`` may take on ``report`` now: the workflow's, less 报送 of a report other
-    than the explanation while the explanation is due (the refusal submit_report would give).
-    ``explanation_due`` holds ``explanation_required`` per unit where the caller has asked it already
-    (the item page asks it once for the user's unit)."""
-    actions = [t.action for t in workflow.available_report_actions(user, item, report)]
-    if "submit_report" in actions and report.kind != Report.Kind.EXPLANATION:
+def report_transitions(user, item, report, *, now=None,
+                       explanation_due: dict[int, bool] | None = None) -> list[workflow.Transition]:
+    """The steps ``user`` may take on ``report`` now: the workflow's, less 报送 of a report other
+    than the explanation while the explanation is due (the refusal submit_report would give). The
+    page and the API both offer these. ``explanation_due`` holds ``explanation_required`` per unit
+    where the caller has asked it already (the item page asks it once for the user's unit)."""
+    steps = workflow.available_report_actions(user, item, report)
+    if any(t.action == "submit_report" for t in steps) and report.kind != Report.Kind.EXPLANATION:
         due = (explanation_due or {}).get(report.unit_id)
         if due is None:
             due = explanation_required(item, report.unit_id, now=now)
         if due:
-            actions.remove("submit_report")
-    return actions
+            steps = [t for t in steps if t.action != "submit_report"]
+    return steps
+
+
+def report_actions(user, item, report, *, now=None, explanation_due: dict[int, bool] | None = None) -> list[str]:
+    """The names of ``report_transitions``."""
+    return [t.action for t in report_transitions(user, item, report, now=now, explanation_due=explanation_due)]
 
 
 def draft_report(item_id, by, *, kind, body, now=None) -> Report:

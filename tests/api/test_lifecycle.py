@@ -277,3 +277,35 @@ def test_items_carry_their_light_and_filter_by_it(client, world):
     assert [i["id"] for i in red["results"]] == [late.id]
     assert client.get("/api/v1/items?light=purple", **h).status_code == 400
     assert far.id not in [i["id"] for i in red["results"]]
+
+
+def test_past_the_deadline_the_api_offers_no_filing_of_an_approved_report_until_the_explanation(world, anonymous):
+    """Seed 000 art. 4(4): after the deadline the explanation goes first. The API offered 报送 on an
+    approved progress report that the service then refused (409); it now offers what the page
+    offers, on the report and on the item, and offers it again once the explanation is in."""
+    import datetime as dt
+
+    from duban.items import services as svc
+    from duban.items.models import Report
+
+    item = world.item_in(Status.IN_PROGRESS)
+    liaison_user, head_user = world.liaison["lead"], world.head["lead"]
+    r = svc.draft_report(item.id, liaison_user, kind=Report.Kind.PROGRESS, body="进展过半")
+    svc.send_report_to_head(r.id, liaison_user)
+    svc.approve_report(r.id, head_user)
+    liaison = login(anonymous, liaison_user)
+
+    def offered():
+        on_report = [a["action"] for a in liaison.get(f"/reports/{r.id}").json()["actions"]]
+        on_item = [a["action"] for rep in liaison.get(f"/items/{item.id}").json()["reports"] if rep["id"] == r.id
+                   for a in rep["actions"]]
+        assert on_report == on_item
+        return on_report
+
+    assert offered() == ["submit_report"]
+    Item.objects.filter(pk=item.pk).update(deadline=dt.date.today() - dt.timedelta(days=5))
+    assert offered() == []
+    assert liaison.get(f"/items/{item.id}").json()["explanation_required"] is True
+    error_of(liaison.post(f"/reports/{r.id}/submit", {}), 409)
+    world.file_report(Item.objects.get(pk=item.pk), Report.Kind.EXPLANATION, body="因雨季施工受阻超期")
+    assert offered() == ["submit_report"]
