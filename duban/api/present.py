@@ -127,8 +127,9 @@ def attachment(a, root: str) -> dict:
     }
 
 
-def report(user, item: Item, r, root: str | None = None) -> dict:
-    """A report as ``user`` sees it, with the steps ``user`` may take on it now."""
+def report(user, item: Item, r, root: str | None = None, explanation_due: dict[int, bool] | None = None) -> dict:
+    """A report as ``user`` sees it, with the steps ``user`` may take on it now (``explanation_due``:
+    see ``services.report_transitions``)."""
     root = root or api_root()
     return {
         "id": r.id, "item_id": r.item_id, "unit": unit_ref(r.unit), "kind": r.kind, "kind_label": r.get_kind_display(),
@@ -136,7 +137,7 @@ def report(user, item: Item, r, root: str | None = None) -> dict:
         "author": person_ref(r.author), "head": person_ref(r.head), "head_comment": r.head_comment,
         "created_at": r.created_at, "approved_at": r.approved_at, "submitted_at": r.submitted_at,
         "attachments": [attachment(a, root) for a in r.attachments.all()],
-        "actions": [_action(t, root, report=r.id) for t in services.report_transitions(user, item, r)],
+        "actions": [_action(t, root, report=r.id) for t in services.report_transitions(user, item, r, explanation_due=explanation_due)],
     }
 
 
@@ -193,6 +194,8 @@ def item_detail(user, item: Item) -> dict:
     assignments = list(item.assignments.all())
     reports = list(selectors.reports_visible_on(user, item).prefetch_related("attachments__uploaded_by"))
     mine = workflow.acting_assignment(user, item)
+    explain_first = mine is not None and services.explanation_required(item, mine.unit_id)
+    due = {mine.unit_id: explain_first} if mine is not None else {}  # asked once, as the page does
     return {
         **item_summary(item),
         "content": item.content, "source_text": item.source_text, "drafter": person_ref(item.drafter),
@@ -210,11 +213,11 @@ def item_detail(user, item: Item) -> dict:
             for a in assignments
         ],
         "actions": [_action(t, root, item=item.id) for t in selectors.actions_for(user, item)],
-        "explanation_required": mine is not None and services.explanation_required(item, mine.unit_id),
+        "explanation_required": explain_first,
         "upper_item": upper_item(user, item),
         "lower_progress": [lower_progress(r) for r in selectors.sent_down_progress(item)]
         if selectors.may_see_sent_down(user, item) else [],
-        "reports": [report(user, item, r, root) for r in reports],
+        "reports": [report(user, item, r, root, due) for r in reports],
         "extension_requests": [
             extension_request(e) for e in item.extension_requests.select_related("unit", "requested_by", "decided_by")
         ],

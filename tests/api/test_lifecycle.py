@@ -305,7 +305,13 @@ def test_past_the_deadline_the_api_offers_no_filing_of_an_approved_report_until_
     assert offered() == ["submit_report"]
     Item.objects.filter(pk=item.pk).update(deadline=dt.date.today() - dt.timedelta(days=5))
     assert offered() == []
-    assert liaison.get(f"/items/{item.id}").json()["explanation_required"] is True
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert liaison.get(f"/items/{item.id}").json()["explanation_required"] is True
+    # the rule is asked once for the item, not again for each report it could offer to file
+    assert len([q for q in ctx.captured_queries if "'explanation'" in q["sql"] and "items_report" in q["sql"]]) == 1
     error_of(liaison.post(f"/reports/{r.id}/submit", {}), 409)
     world.file_report(Item.objects.get(pk=item.pk), Report.Kind.EXPLANATION, body="因雨季施工受阻超期")
     assert offered() == ["submit_report"]
