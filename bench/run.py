@@ -128,6 +128,10 @@ class Bench:
             ("已超期 overdue=on", "/items/?" + urlencode({"overdue": "on"})),
             ("单位筛选 open+unit", "/items/?" + urlencode({"status": "open", "unit": unit_id})),
             ("翻页 page=100", "/items/?" + urlencode({"page": 100})),
+            # the pager's total, which the list asks for once it is on screen (duban/web/paging.py)
+            ("总数 全部", "/items/count/"),
+            ("总数 overdue=on", "/items/count/?" + urlencode({"overdue": "on"})),
+            ("总数 q=督办", "/items/count/?" + urlencode({"q": "督办"})),
             (f"事项页（办理中，{n_open}条记录）", f"/items/{rich_open}/"),
             (f"事项页（已归档，{n_arch}条记录）", f"/items/{rich_arch}/"),
             (f"事项页（办理中，{n_small}条记录）", f"/items/{small}/"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("worklist/", v.worklist, name="worklist"),
     path("lookup/<str:kind>/", lk.lookup, name="lookup"),
     path("items/", v.item_list, name="item_list"),
+    path("items/count/", v.item_list_count, name="item_list_count"),
     path("items/export.csv", v.item_export, name="item_export"),
     path("items/export.xlsx", exports.item_export_xlsx, name="item_export_xlsx"),
     path("items/urge/", v.urge_selected, name="urge_selected"),

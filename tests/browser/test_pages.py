@@ -328,3 +328,34 @@ def test_api_docs_page_renders(web, demo):
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
     web.shot(page, "api-docs-rendered")
     assert not web.blocked, f"the docs page asks the internet for {web.blocked}"
+
+
+def test_a_long_list_shows_its_rows_first_and_its_total_when_counted(web, items):
+    """A list longer than a page does not count itself before it is shown (duban/web/paging.py):
+    the pager asks for the total once on screen, and the total matches what the person may see."""
+    from duban.items.selectors import items_visible_to
+
+    sup = items.people["duchayuan"]
+    zjj = Unit.objects.get(org=items.org, short_name="住建局")
+    for i in range(60):
+        svc.create_draft(items.org, sup, svc.DraftFields(
+            title=f"批量草拟事项{i:02d}", content="内容", kind=ItemKind.INSTRUCTION, urgency=Urgency.NORMAL,
+            lead_unit=zjj, co_units=[], responsible_leader=items.people["fushizhang_liu"]))
+    total = items_visible_to(sup).count()
+    pages = -(-total // 50)
+    assert pages >= 2
+    page = web.login("duchayuan")
+    nav(page, "督查事项")
+    expect(rows(page)).to_have_count(50)
+    expect(page.locator("#list-count")).to_have_text(f"第 1 / {pages} 页，共 {total} 件")
+    web.shot(page, "item-list-counted")
+    page.get_by_role("link", name="下一页").click()
+    expect(page).to_have_url(re.compile(r"[?&]page=2"))
+    expect(page.locator("#list-count")).to_contain_text(f"第 2 / {pages} 页，共 {total} 件")
+    # a filter swaps the table, and the new table counts itself again
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+    search = page.get_by_placeholder("标题或编号")
+    search.press_sequentially("批量草拟事项0")
+    search.press("Enter")
+    expect(rows(page)).to_have_count(10)
+    expect(page.locator("#list-count")).to_have_text("共 10 件")

@@ -95,6 +95,21 @@ def test_co_unit_does_not_see_lead_units_drafts(world, item):
     assert not selectors.reports_visible_on(world.supervisor, item).exists()
 
 
+def test_the_lists_total_counts_only_what_the_user_may_see(client, world, item):
+    """The pager's total is asked for separately (duban/web/paging.py): it must count what the list
+    shows, not what exists; a secret item counts only for those named on it (seed 002 art. 7(5))."""
+    secret = world.item_in(S.IN_PROGRESS, is_secret=True, title="涉密的内涝事项")
+    url = reverse("item_list_count") + "?q=内涝"
+    assert login(client, world.liaison["lead"]).get(url).content.decode() == "第 1 / 1 页，共 2 件"
+    client.logout()
+    assert login(client, world.liaison["other"]).get(url).content.decode() == "第 1 / 1 页，共 0 件"
+    client.logout()
+    assert login(client, world.principal).get(url).content.decode() == "第 1 / 1 页，共 1 件"
+    assert secret not in selectors.items_visible_to(world.principal)
+    client.logout()
+    assert client.get(url).status_code == 302  # signed out: to the login page
+
+
 def test_export_hides_other_units_items(client, world, item):
     url = reverse("item_export")
     body = login(client, world.liaison["lead"]).get(url).content.decode("utf-8-sig")

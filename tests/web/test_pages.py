@@ -211,8 +211,19 @@ def test_list_filters_and_pages_at_50(client, world):
         world.draft(title=f"批量事项{i:02d}")
     late = world.item_in(S.IN_PROGRESS, now=aware(2025, 3, 3), title="早已超期的事项")
     client.force_login(world.supervisor)
-    page = html(client.get(reverse("item_list")))
-    assert "第 1 / 2 页，共 56 件" in page
+    with CaptureQueriesContext(connection) as read:
+        page = html(client.get(reverse("item_list")))
+    # The first page does not count the list: it asks for the total once it is on screen.
+    assert not [q for q in read.captured_queries if "COUNT(" in q["sql"] and "items_item" in q["sql"]]
+    assert "第 1 页，正在统计总数…" in page and "下一页" in page
+    assert f'hx-get="{reverse("item_list_count")}?&page=1"' in page, page[page.index("分页"):][:400]
+    assert html(client.get(reverse("item_list_count"), {"page": 1})) == "第 1 / 2 页，共 56 件"
+    # The last page knows the total from its own rows; a page past the end shows the last one.
+    for number in (2, 9):
+        page = html(client.get(reverse("item_list"), {"page": number}))
+        assert "第 2 / 2 页，共 56 件" in page and "上一页" in page and "下一页" not in page
+    assert html(client.get(reverse("item_list_count"), {"page": 9})) == "第 2 / 2 页，共 56 件"
+    assert html(client.get(reverse("item_list_count"), {"q": "事项0"})) == "第 1 / 1 页，共 10 件"
     page = html(client.get(reverse("item_list"), {"overdue": "on"}))
     assert late.title in page and "批量事项" not in page
     page = html(client.get(reverse("item_list"), {"q": "事项07"}))

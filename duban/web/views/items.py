@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from duban.urging import lights
 
 from .. import forms
 from ..jinja import fragment
+from ..paging import Window, page_number, pages_for
 
 PAGE_SIZE = 50
 # Each work-list bucket shows its newest few; 查看全部 opens the item list filtered to the bucket.
@@ -76,7 +76,8 @@ def _filtered(request):
 @login_required
 def item_list(request):
     form, qs = _filtered(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows first; the total, when this page does not reveal it, comes from item_list_count.
+    page = Window(qs, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     # The table is a Jinja2 fragment (duban/web/jinja.py): alone for htmx, else inside the page.
@@ -85,6 +86,16 @@ def item_list(request):
     if request.htmx:
         return HttpResponse(table)
     return render(request, "web/item_list.html", {"form": form, "page": page, "table": table})
+
+
+@login_required
+def item_list_count(request):
+    """The pager's total for the list with the same filters: what the list page asks for once it
+    is on screen. The same door and filters as the list, so it counts only what the list shows."""
+    form, qs = _filtered(request)
+    count = qs.count()
+    number = min(page_number(request.GET.get("page")), pages_for(count, PAGE_SIZE))
+    return HttpResponse(f"第 {number} / {pages_for(count, PAGE_SIZE)} 页，共 {count} 件")
 
 
 def _draft_fields(cd) -> services.DraftFields:
