@@ -147,6 +147,11 @@ class Item(models.Model):
             # index without reading the table (35 → 18 ms).
             models.Index(fields=["id"], include=["org", "status", "is_secret", "drafter", "deadline"],
                          name="item_id_visibility"),
+            # A unit's work list: the same test, and the columns its buckets ask, over the items
+            # that are not archived (a fifth of them), probed from the unit's assignments without
+            # reading the table (the busiest liaison's work list; bench/README.md, fourth round).
+            models.Index(fields=["id"], include=["org", "status", "is_secret", "drafter", "deadline", "lead_unit"],
+                         condition=~models.Q(status=Status.ARCHIVED), name="item_live"),
             # The leaders' dashboard (issue 9), read from the index alone on PostgreSQL: the year's
             # closings by month, and the year's registrations by kind, leader and month (100,000
             # items, the office head's page 300 → 215 ms; bench/README.md "The leaders' dashboard").
@@ -241,7 +246,11 @@ class Report(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "报告"
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["item", "unit", "kind", "state"], name="report_item_unit_kind")]
+        indexes = [
+            models.Index(fields=["item", "unit", "kind", "state"], name="report_item_unit_kind"),
+            # A unit's reports by state: the work list's 待报送 and 协办意见 buckets.
+            models.Index(fields=["unit", "state", "kind"], include=["item"], name="report_unit_state_kind"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}（{self.unit}）"

@@ -265,12 +265,14 @@ def worklist_summary(user, *, shown: int, now=None) -> list[Bucket]:
                               list(qs.order_by("-id").values_list("id", flat=True)[:shown])))
         return out
     units = set(acting.liaison) | set(acting.head) | set(acting.linked)
-    candidates = set(
-        Assignment.objects.filter(unit_id__in=units).exclude(item__status=Status.ARCHIVED).values_list("item_id", flat=True)
-    )
+    # One query: the unit's assignments lead to its items that are not archived, each tested and
+    # flagged from the item_live index (a list of ids sent back to the database cost a second
+    # query and a probe of the table per id).
+    assigned = Assignment.objects.filter(unit_id__in=units).values("item_id")
     flags = {f"w_{key}": ExpressionWrapper(cond, output_field=BooleanField()) for key, cond in conds.items()}
     rows = sorted(  # newest first, sorted here rather than walking the primary key in SQL
-        visible.filter(pk__in=candidates).annotate(**flags).order_by().values_list("id", *flags),
+        visible.filter(pk__in=assigned).exclude(status=Status.ARCHIVED).annotate(**flags).order_by()
+        .values_list("id", *flags),
         key=lambda row: -row[0],
     )
     keys = list(conds)
