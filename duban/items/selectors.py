@@ -310,6 +310,20 @@ def reports_visible_on(user, item) -> QuerySet[Report]:
     return qs.filter(unit_id__in=units)
 
 
+def in_order(qs) -> list:
+    """The rows of a small per-item collection (an item's reports, urges, events, …) in the order
+    the query asks for, sorted here rather than by the database: compiling an ORDER BY makes Django
+    hash every column the query selects, 0.4–0.8 ms a query, more than sorting a few dozen rows
+    (the item page reads eight such collections; bench/README.md, fourth round)."""
+    ordering = list(qs.query.order_by) or list(qs.model._meta.ordering)
+    if not all(isinstance(o, str) and "__" not in o and o.lstrip("-") != "?" for o in ordering):
+        return list(qs)
+    rows = list(qs.order_by())
+    for name in reversed(ordering):  # stable sorts, last key first
+        rows.sort(key=operator.attrgetter(name.lstrip("-")), reverse=name.startswith("-"))
+    return rows
+
+
 def timeline_for(user, item, reports=None) -> list[Event]:
     """The item's events that ``user`` may read. An event about a report (drafting, 呈审签, the
     head's approval or return with its comment, a file attached to it) shows only to whoever may
@@ -319,7 +333,7 @@ def timeline_for(user, item, reports=None) -> list[Event]:
     if reports is None:
         reports = reports_visible_on(user, item)
     visible = {r.pk for r in reports}
-    return [e for e in item.events.select_related("actor") if _readable(e, visible)]
+    return [e for e in in_order(item.events.select_related("actor")) if _readable(e, visible)]
 
 
 def _readable(event, visible_reports) -> bool:

@@ -243,7 +243,8 @@ def node_figures(plan: Plan, *, today=None) -> dict[int, tuple[int, int]]:
 def ledger_context_of(user, item: Item) -> dict:
     """What an item's page shows of ledgers: the plan and problem a measure belongs to, and the
     plans that decompose the item, with their figures (one query each)."""
-    node = PlanNode.objects.filter(item=item).select_related("plan", "parent").first()
+    # One node per item at most (a one-to-one): no ORDER BY for first() to compile.
+    node = next(iter(PlanNode.objects.filter(item=item).select_related("plan", "parent").order_by()[:1]), None)
     readable = plans_visible_to(user)
     plans = list(readable.filter(source_item=item)) if user.role in PLAN_READERS else []
     return {

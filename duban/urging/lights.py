@@ -37,7 +37,8 @@ def boundaries(org, *, now=None) -> Boundaries:
 
     now = now or timezone.now()
     today = timezone.localdate(now)
-    policy = UrgingPolicy.objects.filter(org=org).first() or UrgingPolicy()
+    # One per organisation: read by the key, without first()'s ORDER BY to compile.
+    policy = next(iter(UrgingPolicy.objects.filter(org=org).order_by()[:1]), None) or UrgingPolicy()
     warning = deadlines.shift_working_days(today, policy.warning_working_days)
     stall_day = deadlines.shift_working_days(today, -policy.stall_working_days)
     stall = timezone.make_aware(dt.datetime.combine(stall_day, dt.time.min))

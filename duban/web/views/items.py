@@ -262,17 +262,18 @@ def _render_item(request, item, bound=None, status=200):
     actions = selectors.actions_for(user, item)
     mine = workflow.acting_assignment(user, item)
     explain_first = mine is not None and services.explanation_required(item, mine.unit_id)
-    reports = list(selectors.reports_visible_on(user, item))
+    reports = selectors.in_order(selectors.reports_visible_on(user, item))
     due = {mine.unit_id: explain_first} if mine is not None else {}
     for r in reports:
         r.my_actions = services.report_actions(user, item, r, explanation_due=due)
     can_decide_ext = any(t.action == "decide_extension" for t in actions)
-    extensions = list(item.extension_requests.select_related("unit", "requested_by", "decided_by"))
+    in_order = selectors.in_order
+    extensions = in_order(item.extension_requests.select_related("unit", "requested_by", "decided_by"))
     # Read once for the page's cards and, on an archived item, its volume's catalogue.
-    urges = list(item.urges.select_related("unit", "by"))
-    reviews = list(item.reviews.select_related("reviewer"))
-    instructions = list(item.instructions.select_related("leader"))
-    attachments = list(item.attachments.select_related("uploaded_by"))
+    urges = in_order(item.urges.select_related("unit", "by"))
+    reviews = in_order(item.reviews.select_related("reviewer"))
+    instructions = in_order(item.instructions.select_related("leader"))
+    attachments = in_order(item.attachments.select_related("uploaded_by"))
     ctx = {
         "item": item,
         "action_forms": _action_forms(user, item, actions, bound, explain_first),
