@@ -137,7 +137,21 @@ class Browser(FastHttpUser):
             if 'name="password"' in text and "/login/" not in url:
                 r.failure("signed out: the login page came back")
                 return None
-            return lxml_html.fromstring(text)
+        doc = lxml_html.fromstring(text)
+        self.fetch_list_count(doc)
+        return doc
+
+    def fetch_list_count(self, doc):
+        """A list longer than a page asks for its total once on screen (hx-trigger="load" on the
+        pager, duban/web/paging.py): the browser sends that request, so the simulated person does."""
+        pager = doc.get_element_by_id("list-count", None)
+        url = pager.get("hx-get") if pager is not None else None
+        if not url:
+            return
+        with self.client.get(url, name="列表总数 /items/count/", headers={"HX-Request": "true"},
+                             catch_response=True) as r:
+            if r.status_code != 200 or "共" not in (r.text or ""):
+                r.failure(f"HTTP {r.status_code}")
 
     def lookup_units(self) -> list[str]:
         """The unit fields load their options as one types (Tom Select asks /lookup/units/): two
