@@ -186,7 +186,11 @@ def worklist_conditions(user, *, now=None) -> dict[str, Q]:
         buckets["drafts"] = own & Q(status=Status.DRAFT, drafter=user)
         buckets["to_reassign"] = own & Q(status=Status.DECLINED)
         buckets["to_review"] = own & Q(status=Status.UNDER_REVIEW)
-        pending_ext = ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).values("item_id")
+        # The few items with a pending request, read first (from the ext_pending index) and named:
+        # as a subquery, PostgreSQL walked all the organisation's items to meet them (100,000
+        # items: 27 ms of the office's work list).
+        pending_ext = set(ExtensionRequest.objects.filter(
+            state=ExtensionRequest.State.PENDING, item__org_id=user.org_id).values_list("item_id", flat=True))
         buckets["extensions"] = own & Q(pk__in=pending_ext)
         buckets["to_archive"] = own & Q(status=Status.CLOSED)
     if user.role in (Role.PRINCIPAL_LEADER, Role.RESPONSIBLE_LEADER):

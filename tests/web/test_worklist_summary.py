@@ -94,3 +94,20 @@ def test_a_units_work_is_read_from_the_live_items_index_alone(world, busy):
     (index,) = [i for i in Item._meta.indexes if i.name == "item_live"]
     held = {Item._meta.get_field(f).column for f in [*index.fields, *index.include]}
     assert used and used <= held, used - held
+
+
+def test_the_offices_extension_bucket_holds_the_items_with_a_pending_request_of_its_own(world, other_world):
+    """Seed 001 art. 9: an extension is asked of the office, which decides it. The bucket names the
+    items of the office's organisation whose request waits, not those decided nor another's."""
+    waiting, decided = (world.item_in(S.IN_PROGRESS, title=t) for t in ("待审批", "已审批"))
+    elsewhere = other_world.item_in(S.IN_PROGRESS, title="他处")
+    asks = {}
+    for item, liaison in ((waiting, world.liaison["lead"]), (decided, world.liaison["lead"]),
+                          (elsewhere, other_world.liaison["lead"])):
+        asks[item.pk] = svc.request_extension(item.id, liaison, until=item.deadline + dt.timedelta(days=30),
+                                              reason="协调", progress="过半")
+    svc.decide_extension(asks[decided.pk].id, world.supervisor, approve=False, comment="不同意")
+    summary = {b.key: b for b in selectors.worklist_summary(world.supervisor, shown=10)}
+    assert (summary["extensions"].count, summary["extensions"].ids) == (1, [waiting.pk])
+    other = {b.key: b for b in selectors.worklist_summary(other_world.supervisor, shown=10)}
+    assert other["extensions"].ids == [elsewhere.pk]
