@@ -3,14 +3,17 @@
 Counting what a unit may see means testing each of its 13,000 items (one index probe each), and
 on the bench database that count was the largest query of every list page: more than the 50 rows
 the page shows. A page therefore reads one row more than it shows, which says whether there is a
-next page, and the total is asked for by the page once it is on screen (``count_url``), in a
-request of its own. When the list ends on the page shown, the total is known without counting
+next page, and the page asks for the total once it is on screen (the view ``item_list_count``), in
+a request of its own. When the list ends on the page shown, the total is known without counting
 and is shown at once.
 """
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+
+
+MAX_OFFSET = 2**31
 
 
 class Window:
@@ -21,7 +24,9 @@ class Window:
         self.per_page = per_page
         self.number = page_number(number)
         start = (self.number - 1) * per_page
-        rows = list(qs[start:start + per_page + 1])
+        # A number past any list (a hostile ?page=10**30 would overflow the database's OFFSET) is
+        # past the end without asking.
+        rows = list(qs[start:start + per_page + 1]) if start <= MAX_OFFSET else []
         if not rows and self.number > 1:
             # Past the end (an old link, a list that shrank): the last page, as Django's get_page.
             page = Paginator(qs, per_page).get_page(self.number)
