@@ -324,7 +324,9 @@ def in_order(qs) -> list:
         return list(qs)
     rows = list(qs.order_by())
     for name in reversed(ordering):  # stable sorts, last key first
-        rows.sort(key=operator.attrgetter(name.lstrip("-")), reverse=name.startswith("-"))
+        get = operator.attrgetter(name.lstrip("-"))
+        # an empty value last, first when descending: PostgreSQL's order
+        rows.sort(key=lambda row: (get(row) is None, get(row)), reverse=name.startswith("-"))
     return rows
 
 

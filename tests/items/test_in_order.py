@@ -34,3 +34,13 @@ def test_the_item_page_lists_urges_and_events_in_time_order(client, world):
     client.force_login(world.supervisor)
     page = client.get(f"/items/{item.id}/").content.decode()
     assert page.index("先登记的更早电话") < page.index("后登记的早先电话")
+
+
+def test_an_empty_value_sorts_as_postgresql_puts_it(world):
+    """A report not yet filed has no submitted_at: last when ascending, first when descending."""
+    item = world.item_in(Status.IN_PROGRESS)
+    filed = world.file_report(item)
+    draft = svc.draft_report(item.id, world.liaison["lead"], kind="progress", body="草稿")
+    assert draft.submitted_at is None and filed.submitted_at is not None
+    assert [r.pk for r in selectors.in_order(item.reports.order_by("submitted_at", "id"))] == [filed.pk, draft.pk]
+    assert [r.pk for r in selectors.in_order(item.reports.order_by("-submitted_at", "id"))] == [draft.pk, filed.pk]
