@@ -262,18 +262,24 @@ def _render_item(request, item, bound=None, status=200):
     actions = selectors.actions_for(user, item)
     mine = workflow.acting_assignment(user, item)
     explain_first = mine is not None and services.explanation_required(item, mine.unit_id)
-    reports = selectors.in_order(selectors.reports_visible_on(user, item))
+    in_order = selectors.in_order
+    # Read once for the page's cards and, on an archived item, its volume's catalogue.
+    attachments = in_order(item.attachments.select_related("uploaded_by"))
+    # A report's files are among the item's: handed to it here rather than read again for it.
+    reports = in_order(selectors.reports_visible_on(user, item).prefetch_related(None))
+    files: dict[int, list] = {}
+    for a in attachments:
+        if a.report_id is not None:
+            files.setdefault(a.report_id, []).append(a)
     due = {mine.unit_id: explain_first} if mine is not None else {}
     for r in reports:
         r.my_actions = services.report_actions(user, item, r, explanation_due=due)
+        r.page_files = files.get(r.pk, [])
     can_decide_ext = any(t.action == "decide_extension" for t in actions)
-    in_order = selectors.in_order
     extensions = in_order(item.extension_requests.select_related("unit", "requested_by", "decided_by"))
-    # Read once for the page's cards and, on an archived item, its volume's catalogue.
     urges = in_order(item.urges.select_related("unit", "by"))
     reviews = in_order(item.reviews.select_related("reviewer"))
     instructions = in_order(item.instructions.select_related("leader"))
-    attachments = in_order(item.attachments.select_related("uploaded_by"))
     ctx = {
         "item": item,
         "action_forms": _action_forms(user, item, actions, bound, explain_first),
