@@ -46,6 +46,10 @@ class Window:
     def num_pages(self) -> int | None:
         return None if self.count is None else pages_for(self.count, self.per_page)
 
+    @property
+    def label(self) -> str | None:
+        return None if self.count is None else pager_label(self.number, self.count, self.per_page)
+
     def has_next(self) -> bool:
         return self._more
 
@@ -57,6 +61,13 @@ class Window:
 
     def previous_page_number(self) -> int:
         return self.number - 1
+
+
+def pager_label(number, count: int, per_page: int) -> str:
+    """"第 x / y 页，共 N 件": the list page's pager and the count request's answer say it alike;
+    a number past the end is the last page."""
+    pages = pages_for(count, per_page)
+    return f"第 {min(page_number(number), pages)} / {pages} 页，共 {count} 件"
 
 
 def pages_for(count: int, per_page: int) -> int:

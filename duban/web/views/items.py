@@ -27,7 +27,7 @@ from duban.urging import lights
 
 from .. import forms
 from ..jinja import fragment
-from ..paging import Window, page_number, pages_for
+from ..paging import Window, pager_label
 
 PAGE_SIZE = 50
 # Each work-list bucket shows its newest few; 查看全部 opens the item list filtered to the bucket.
@@ -92,10 +92,8 @@ def item_list(request):
 def item_list_count(request):
     """The pager's total for the list with the same filters: what the list page asks for once it
     is on screen. The same door and filters as the list, so it counts only what the list shows."""
-    form, qs = _filtered(request)
-    count = qs.count()
-    number = min(page_number(request.GET.get("page")), pages_for(count, PAGE_SIZE))
-    return HttpResponse(f"第 {number} / {pages_for(count, PAGE_SIZE)} 页，共 {count} 件")
+    _, qs = _filtered(request)
+    return HttpResponse(pager_label(request.GET.get("page"), qs.count(), PAGE_SIZE))
 
 
 def _draft_fields(cd) -> services.DraftFields:
