@@ -110,6 +110,48 @@ def test_the_lists_total_counts_only_what_the_user_may_see(client, world, item):
     assert client.get(url).status_code == 302  # signed out: to the login page
 
 
+def test_the_unfiltered_total_counts_what_the_door_lets_through_for_every_role(client, world, other_world, item):
+    """``selectors.count_visible`` counts a unit's items from its assignments (issue 13): it must
+    agree with ``items_visible_to`` for every person, drafts and secret items included (seed 002
+    art. 7(5)), and the list's total and the API's ``count`` use it when nothing is filtered."""
+    from duban.api.models import ApiToken
+    from tests.factories import UserFactory
+    from duban.orgs.models import Role
+
+    world.draft(title="草拟中")
+    pending = world.draft(title="待审批")
+    svc.submit_proposal(pending.id, world.supervisor)
+    secret = world.item_in(S.IN_PROGRESS, is_secret=True, title="涉密的事项")
+    world.item_in(S.DECLINED, title="退回的事项")
+    world.item_in(S.ARCHIVED, title="已归档的事项")
+    other_world.item_in(S.IN_PROGRESS, title="另一组织的事项")
+    # Staff of the lead unit: neither its liaison nor its head, so not named on the secret item.
+    newcomer = UserFactory(unit=world.units["lead"], role=Role.STAFF)
+    # A person whose unit belongs to another organisation than their own: sees nothing.
+    astray = UserFactory(org=world.org, unit=other_world.units["lead"], role=Role.LIAISON)
+    people = [world.supervisor, world.office_head, world.leader, world.other_leader, world.principal,
+              *world.liaison.values(), *world.head.values(), newcomer, astray, other_world.liaison["lead"],
+              other_world.supervisor]
+    for person in people:
+        assert selectors.count_visible(person) == selectors.items_visible_to(person).count(), person.username
+    assert selectors.count_visible(world.liaison["lead"]) == 4  # the item, the secret, the declined, the archived
+    assert selectors.count_visible(newcomer) == 3  # not the secret item
+    assert secret not in selectors.items_visible_to(newcomer)
+    assert selectors.count_visible(astray) == 0
+
+    # The list's total and the API's count, unfiltered and filtered.
+    label = login(client, newcomer).get(reverse("item_list_count")).content.decode()
+    assert label == "第 1 / 1 页，共 3 件"
+    assert client.get(reverse("item_list_count") + "?sort=deadline").content.decode() == label
+    assert client.get(reverse("item_list_count") + "?q=涉密").content.decode() == "第 1 / 1 页，共 0 件"
+    _, token = ApiToken.issue(newcomer)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    # Page 2: past the rows, so the count is counted rather than read off a short first page.
+    assert client.get("/api/v1/items?page=2", **auth).json()["count"] == 3
+    assert client.get("/api/v1/items?page=2&status=open", **auth).json()["count"] == 2  # with the declined one
+    assert client.get("/api/v1/items?page=2&q=涉密", **auth).json()["count"] == 0
+
+
 def test_export_hides_other_units_items(client, world, item):
     url = reverse("item_export")
     body = login(client, world.liaison["lead"]).get(url).content.decode("utf-8-sig")

@@ -138,12 +138,15 @@ def list_items(request, filters: Query[ItemFilters]):
         qs = lights.filter_light(qs, filters.light, bounds)
     qs = selectors.with_list_columns(qs)
     start = (filters.page - 1) * PAGE_SIZE
+    # Unfiltered, the count is everything the user may see, which has a cheaper count.
+    filtered = any(v for k, v in filters.dict().items() if k != "page")
+    total = qs.count if filtered else lambda: selectors.count_visible(user)
     if start == 0:
         # A first page shorter than a page is the whole list: its length is the count.
         results = list(qs.only(*present.SUMMARY_FIELDS)[:PAGE_SIZE])
-        count = len(results) if len(results) < PAGE_SIZE else qs.count()
+        count = len(results) if len(results) < PAGE_SIZE else total()
     else:
-        count = qs.count()
+        count = total()
         results = list(qs.only(*present.SUMMARY_FIELDS)[start:start + PAGE_SIZE]) if start < count else []
     page = {
         "count": count, "page": filters.page, "page_size": PAGE_SIZE, "pages": max(1, math.ceil(count / PAGE_SIZE)),
