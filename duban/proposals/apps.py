@@ -8,7 +8,7 @@ class ProposalsConfig(AppConfig):
 
     def ready(self):
         from duban.items import workflow
-        from duban.items.models import ItemKind
+        from duban.items.models import Item, ItemKind
 
         from .models import Proposal
 
@@ -17,10 +17,15 @@ class ProposalsConfig(AppConfig):
         def owns(item) -> bool:
             if item.kind not in kinds:
                 return False
-            # Asked once per transition on the item page (14 times): remembered on the instance.
+            # Asked once per transition on the item page (14 times): remembered on the instance,
+            # and the proposal found is kept as ``item.proposal``, which the page links to: one
+            # query for both.
             cached = item.__dict__.get("_owned_by_proposal")
             if cached is None:
-                cached = item.__dict__["_owned_by_proposal"] = Proposal.objects.filter(item_id=item.pk).exists()
+                found = list(Proposal.objects.filter(item_id=item.pk).order_by()[:1])
+                if found:
+                    Item.proposal.related.set_cached_value(item, found[0])
+                cached = item.__dict__["_owned_by_proposal"] = bool(found)
             return cached
 
         # Extensions (3 → 6 months, seed 001 art. 10), the office's urges and archiving stay the

@@ -4,6 +4,8 @@ no one can put the item in a state the suggestion does not know; extensions stay
 
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from duban.items import selectors, workflow
@@ -19,8 +21,12 @@ def test_the_page_offers_a_liaison_no_generic_step_on_a_suggestion(client, world
     actions = {t.action for t in selectors.actions_for(world.liaison["lead"], p.item)}
     assert not actions & {"accept", "decline", "draft_report"}
     client.force_login(world.liaison["lead"])
-    page = client.get(reverse("item_detail", args=[p.item.id])).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("item_detail", args=[p.item.id])).content.decode()
     assert "起草报告" not in page
+    # The page links to the suggestion, read once with the question of who owns the item.
+    assert reverse("proposal_detail", args=[p.id]) in page
+    assert len([q for q in ctx.captured_queries if 'FROM "proposals_proposal"' in q["sql"]]) == 1
 
 
 def test_a_generic_completion_report_on_a_suggestion_is_refused(world, journey):
