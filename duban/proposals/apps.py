@@ -18,13 +18,13 @@ class ProposalsConfig(AppConfig):
             if item.kind not in kinds:
                 return False
             # Asked once per transition on the item page (14 times): remembered on the instance,
-            # and the proposal found is kept as ``item.proposal``, which the page links to: one
-            # query for both.
+            # and what was found is kept as ``item.proposal`` (none: the accessor raises
+            # DoesNotExist without asking again), which the page links to: one query for both.
+            # Proposal(item=item) replaces it, as it does the forward cache.
             cached = item.__dict__.get("_owned_by_proposal")
             if cached is None:
                 found = list(Proposal.objects.filter(item_id=item.pk).order_by()[:1])
-                if found:
-                    Item.proposal.related.set_cached_value(item, found[0])
+                Item.proposal.related.set_cached_value(item, found[0] if found else None)
                 cached = item.__dict__["_owned_by_proposal"] = bool(found)
             return cached
 

@@ -27,6 +27,12 @@ def test_the_page_offers_a_liaison_no_generic_step_on_a_suggestion(client, world
     # The page links to the suggestion, read once with the question of who owns the item.
     assert reverse("proposal_detail", args=[p.id]) in page
     assert len([q for q in ctx.captured_queries if 'FROM "proposals_proposal"' in q["sql"]]) == 1
+    # An item of a suggestion's kind without a suggestion: no link, and not asked twice either.
+    plain = world.item_in("assigned", kind="deputy_suggestion")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("item_detail", args=[plain.id])).content.decode()
+    assert "签收" in page and "建议提案页面办理" not in page
+    assert len([q for q in ctx.captured_queries if 'FROM "proposals_proposal"' in q["sql"]]) == 1
 
 
 def test_a_generic_completion_report_on_a_suggestion_is_refused(world, journey):
