@@ -111,9 +111,10 @@ def test_the_lists_total_counts_only_what_the_user_may_see(client, world, item):
 
 
 def test_the_unfiltered_total_counts_what_the_door_lets_through_for_every_role(client, world, other_world, item):
-    """``selectors.count_visible`` counts a unit's items from its assignments (issue 13): it must
-    agree with ``items_visible_to`` for every person, drafts and secret items included (seed 002
-    art. 7(5)), and the list's total and the API's ``count`` use it when nothing is filtered."""
+    """``selectors.count_visible`` counts what is in reach less what the door keeps back (issue 13):
+    it must agree with ``items_visible_to`` for every person, drafts and secret items included
+    (seed 002 art. 7(5)), and the list's total and the API's ``count`` use it when nothing is
+    filtered."""
     from duban.api.models import ApiToken
     from tests.factories import UserFactory
     from duban.orgs.models import Role
@@ -129,7 +130,9 @@ def test_the_unfiltered_total_counts_what_the_door_lets_through_for_every_role(c
     newcomer = UserFactory(unit=world.units["lead"], role=Role.STAFF)
     # A person whose unit belongs to another organisation than their own: sees nothing.
     astray = UserFactory(org=world.org, unit=other_world.units["lead"], role=Role.LIAISON)
-    people = [world.supervisor, world.office_head, world.leader, world.other_leader, world.principal,
+    # A supervisor who did not draft the secret item: not named on it either.
+    colleague = UserFactory(unit=world.office, role=Role.SUPERVISOR)
+    people = [world.supervisor, colleague, world.office_head, world.leader, world.other_leader, world.principal,
               *world.liaison.values(), *world.head.values(), newcomer, astray, other_world.liaison["lead"],
               other_world.supervisor]
     for person in people:
@@ -138,6 +141,9 @@ def test_the_unfiltered_total_counts_what_the_door_lets_through_for_every_role(c
     assert selectors.count_visible(newcomer) == 3  # not the secret item
     assert secret not in selectors.items_visible_to(newcomer)
     assert selectors.count_visible(astray) == 0
+    assert selectors.count_visible(world.office_head) == 6  # all, drafts and secret included
+    assert selectors.count_visible(colleague) == 5  # not the secret item
+    assert selectors.count_visible(world.other_leader) == 4  # neither the draft nor the secret item
 
     # The list's total and the API's count, unfiltered and filtered.
     label = login(client, newcomer).get(reverse("item_list_count")).content.decode()
