@@ -137,6 +137,12 @@ class Item(models.Model):
             models.Index(fields=["status", "last_progress_at"], name="item_status_progress"),
             # The few secret items, for items_visible_to's "named on a secret item" subquery.
             models.Index(fields=["id"], condition=models.Q(is_secret=True), name="item_secret"),
+            # What the door may keep back from someone (secret, draft, awaiting approval: a few
+            # hundred items in 100,000), with what it tests, for selectors.count_visible's
+            # subtraction without reading the table (a leader's total 11 → 9 ms; issue 13).
+            models.Index(fields=["id"], include=["org", "status", "is_secret", "drafter"],
+                         condition=models.Q(is_secret=True) | models.Q(status__in=[Status.DRAFT, Status.PENDING_APPROVAL]),
+                         name="item_kept_back"),
             # "共 N 件" over an organisation's items, whole or by status, with the visibility test
             # of items_visible_to, read from the index alone on PostgreSQL (100,000 items: all
             # 78 → 17 ms, the open ones 50 → 15 ms; issue 13). SQLite has no covering indexes and
