@@ -13,8 +13,9 @@ from duban.api.api import api
 from duban.api.schemas import ItemPage
 from duban.items.models import Item, Status
 
-# Token (with its user, organisation and unit), urging policy, the office's linked unit, count, page.
-LIST_QUERIES = 5
+# Token (with its user, organisation and unit), urging policy, the office's linked unit, page, and
+# the unfiltered count as what is in reach less what is kept back (selectors.count_visible).
+LIST_QUERIES = 6
 
 
 def _as_item_page_would_render(body: bytes) -> bytes:
